@@ -1,0 +1,5 @@
+"""Template context every console page gets."""
+
+
+def console(request):
+    return {}

@@ -1,0 +1,8 @@
+"""URLs: the console at /, the embedded local platform at /api/v1/ (mounted by string, never imported)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("localplatform.api.urls")),
+    path("", include("console.views.urls")),
+]

@@ -1,0 +1,102 @@
+"""The local platform's API: one NinjaAPI, one router per API area, every failure an Error object."""
+
+import logging
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from localplatform.api.errors import ApiError, error_response
+from localplatform.api.routers import auth, me, org, roles
+
+logger = logging.getLogger("localplatform.api")
+
+api = NinjaAPI(
+    title="LakeSail platform API (local implementation)",
+    version="1.0.0-beta",
+    description="The LakeSail platform API as implemented by this repository's local platform. "
+    "Contract: shared/platform-api/CONTRACT.md.",
+    urls_namespace="platform",
+    docs_url="/docs",
+    servers=[{"url": "/api/v1"}],
+)
+api.add_router("/auth", auth.router)
+api.add_router("/me", me.router)
+api.add_router("/org", roles.router)
+api.add_router("/org", org.router)
+
+
+def field_path(loc: tuple) -> str:
+    """('body', 'payload', 'teamIds', 2) -> 'teamIds[2]'; ('query', 'page') -> 'page'."""
+    parts = list(loc[1:])
+    if loc and loc[0] == "body" and parts:
+        parts = parts[1:]  # the name of the body parameter itself
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path or str(loc[0] if loc else "body")
+
+
+def describe(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required"
+    message = str(error.get("msg", "invalid"))
+    return message.removeprefix("Value error, ")
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request, exc: ApiError):
+    return error_response(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    field_errors: dict[str, str] = {}
+    in_body = True
+    for error in exc.errors:
+        loc = tuple(error.get("loc", ()))
+        in_body = in_body and bool(loc) and loc[0] == "body"
+        field_errors.setdefault(field_path(loc), describe(error))
+    if in_body:
+        return error_response(request, ApiError("validation_failed", field_errors=field_errors))
+    # Query and path values are malformed requests, not field rules (§1.6).
+    detail = "; ".join(f"{name}: {text}" for name, text in field_errors.items())
+    return error_response(
+        request, ApiError("invalid_request", f"Invalid parameter ({detail}).", field_errors=field_errors)
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return error_response(request, ApiError("unauthenticated"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, ApiError):
+        return error_response(request, exc.__cause__)
+    if exc.status_code == 400:
+        return error_response(request, ApiError("invalid_request", str(exc)))
+    if exc.status_code == 404:
+        return error_response(request, ApiError("not_found"))
+    if exc.status_code == 429:
+        return error_response(request, ApiError("rate_limited"))
+    logger.warning("HttpError %s mapped to internal: %s", exc.status_code, exc)
+    return error_response(request, ApiError("internal"))
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return error_response(request, ApiError("not_found"))
+
+
+@api.exception_handler(Exception)
+def on_exception(request, exc):
+    logger.exception("internal error on %s %s", request.method, request.path)
+    return error_response(request, ApiError("internal"))

@@ -1,0 +1,87 @@
+"""Who is calling: token authentication, organization context and the Actor every router checks (§1.4, §1.13)."""
+
+from dataclasses import dataclass
+
+from localplatform.api.errors import ApiError
+from localplatform.identity.models import Login, Member, Organization, User
+from localplatform.identity.services.permissions import Access
+from localplatform.identity.services.tokens import read_access_token
+from localplatform.ids import is_valid_id
+
+ORG_HEADER = "LakeSail-Organization-Id"
+
+# Organization context modes
+REQUIRED = "required"  # organization-scoped route
+OPTIONAL = "optional"  # GET/PATCH /me: fills organization and member when there is one
+NONE = "none"  # not organization-scoped; the header is ignored
+
+
+@dataclass
+class Actor:
+    """The authenticated caller of one request."""
+
+    user: User
+    login: Login
+    organization: Organization | None
+    member: Member | None
+    access: Access | None
+
+    def require(self, relation: str) -> None:
+        """R@org, or 403 permission_denied."""
+        if self.access is None or not self.access.has(relation):
+            raise ApiError("permission_denied")
+
+    def can(self, relation: str) -> bool:
+        return self.access is not None and self.access.has(relation)
+
+
+class TokenAuth:
+    """ninja auth callable: `auth=TokenAuth()`; the Actor is then `request.auth`."""
+
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+
+    def __init__(self, org: str = REQUIRED, gate_exempt: bool = False):
+        self.org = org
+        self.gate_exempt = gate_exempt
+
+    def __call__(self, request) -> Actor:
+        header = request.headers.get("Authorization", "")
+        if not header.strip():
+            raise ApiError("unauthenticated")
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError("invalid_token", "Send the access token as 'Authorization: Bearer <token>'.")
+        login = read_access_token(token.strip())
+        user = login.user
+        if not user.is_active:
+            raise ApiError("account_disabled")
+        if login.mfa_enrollment_required and not self.gate_exempt:
+            raise ApiError("mfa_enrollment_required", "Set up multi-factor authentication to continue.")
+        organization, member = self.organization_context(request, login)
+        access = Access.of(member) if member is not None else None
+        actor = Actor(user=user, login=login, organization=organization, member=member, access=access)
+        request.actor = actor
+        return actor
+
+    def organization_context(self, request, login: Login) -> tuple[Organization | None, Member | None]:
+        if self.org == NONE:
+            return None, None
+        org_id = request.headers.get(ORG_HEADER, "").strip() or login.organization_id
+        if org_id is None:
+            if self.org == REQUIRED:
+                raise ApiError("organization_access_denied", "This request needs an organization.")
+            return None, None
+        if not is_valid_id(org_id):
+            raise ApiError("invalid_request", f"{ORG_HEADER} is not a valid id.")
+        member = (
+            Member.objects.select_related("organization", "user")
+            .prefetch_related("roles")
+            .filter(organization_id=org_id, user=login.user)
+            .first()
+        )
+        if member is None:
+            raise ApiError("organization_access_denied")
+        if member.status != Member.ACTIVE:
+            raise ApiError("account_disabled", "Your membership in this organization is deactivated.")
+        return member.organization, member

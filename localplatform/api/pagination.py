@@ -1,0 +1,57 @@
+"""Page-style and marker-style pagination (contract §1.8)."""
+
+import hashlib
+import json
+from typing import Literal
+
+from django.core import signing
+from django.db.models import QuerySet
+from ninja import Schema
+from pydantic import Field
+
+from localplatform.api.errors import ApiError
+
+MARKER_SALT = "lakesail.marker"
+MARKER_MAX_AGE = 60 * 60 * 24
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=2_147_483_647)
+    limit: int = Field(100, ge=0, le=100)
+    sortDirection: Literal["asc", "desc"] = "asc"
+
+
+class MarkerQuery(Schema):
+    limit: int = Field(100, ge=0, le=100)
+    marker: str | None = None
+
+
+def page_slice(queryset: QuerySet, query: PageQuery) -> tuple[int, list]:
+    """Count all matches and return the requested page of an already ordered queryset."""
+    total = queryset.count()
+    if query.limit == 0:
+        return total, []
+    start = (query.page - 1) * query.limit
+    if start >= total:
+        return total, []
+    return total, list(queryset[start : start + query.limit])
+
+
+def _filters_digest(filters: dict) -> str:
+    return hashlib.sha256(json.dumps(filters, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def encode_marker(position: list, filters: dict) -> str:
+    """An opaque, signed marker holding the last row's sort position and the filters it belongs to."""
+    return signing.dumps({"p": position, "f": _filters_digest(filters)}, salt=MARKER_SALT, compress=True)
+
+
+def decode_marker(marker: str, filters: dict) -> list:
+    """The position inside a marker; 400 when malformed, expired or sent with other filters."""
+    try:
+        data = signing.loads(marker, salt=MARKER_SALT, max_age=MARKER_MAX_AGE)
+    except signing.BadSignature:
+        raise ApiError("invalid_request", "The marker is malformed or expired.") from None
+    if data.get("f") != _filters_digest(filters):
+        raise ApiError("invalid_request", "The marker was issued for different filters.")
+    return data["p"]

@@ -1,0 +1,228 @@
+"""Identity and access: organizations, users, members, roles, teams and logins (contract §2.1)."""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from localplatform.ids import new_id
+
+
+class IdField(models.CharField):
+    """A 10-character platform id used as the primary key."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("default", new_id)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+
+class Audited(models.Model):
+    """createdAt/createdBy/updatedAt/updatedBy: the *By fields hold a member id (user id for users)."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=20, null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.CharField(max_length=20, null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Permission(models.Model):
+    relation = models.CharField(max_length=64, primary_key=True)
+    description = models.CharField(max_length=255)
+    valid_object_types = models.JSONField(default=list)
+    system_only = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["relation"]
+
+    def __str__(self):
+        return self.relation
+
+
+class PermissionBundle(models.Model):
+    key = models.SlugField(max_length=64, primary_key=True)
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=1023)
+    permissions = models.ManyToManyField(Permission, related_name="bundles")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+
+class Role(Audited):
+    """A built-in role. The catalogue is fixed and global; `organizationId` is the org in context."""
+
+    ORGANIZATION = "organization"
+    TEAM = "team"
+
+    id = IdField(primary_key=True)
+    key = models.SlugField(max_length=32, unique=True)
+    scope = models.CharField(max_length=16, choices=[(ORGANIZATION, ORGANIZATION), (TEAM, TEAM)])
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=1023)
+    all_teams = models.BooleanField(default=False)
+    break_glass = models.BooleanField(default=False)
+    permissions = models.ManyToManyField(Permission, related_name="roles")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(Audited):
+    id = IdField(primary_key=True)
+    name = models.CharField(max_length=255)
+    # Settings (§2.1 OrganizationSettings)
+    require_dpop = models.BooleanField(default=False)
+    require_mfa = models.BooleanField(default=False)
+    session_lifetime_minutes = models.PositiveIntegerField(default=720)
+    invitation_expiry_hours = models.PositiveIntegerField(default=168)
+    trusted_device_lifetime_days = models.PositiveIntegerField(default=30)
+    default_role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        user = self.model(email=email.strip().lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser, Audited):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+    id = IdField(primary_key=True)
+    email = models.EmailField(max_length=254, unique=True)
+    given_name = models.CharField(max_length=255)
+    family_name = models.CharField(max_length=255)
+    display_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=16, default=ACTIVE, choices=[(ACTIVE, ACTIVE), (DISABLED, DISABLED)])
+    email_verified = models.BooleanField(default=False)
+    mfa_enabled = models.BooleanField(default=False)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+    # The organization the user entered most recently: the default for the next login (§1.4).
+    last_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["given_name", "family_name"]
+
+    objects = UserManager()
+
+    @property
+    def is_active(self):
+        return self.status == self.ACTIVE
+
+    def __str__(self):
+        return self.email
+
+
+class Member(Audited):
+    MANAGED = "managed"
+    EXTERNAL = "external"
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+    id = IdField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    account_type = models.CharField(
+        max_length=16, default=MANAGED, choices=[(MANAGED, MANAGED), (EXTERNAL, EXTERNAL)]
+    )
+    status = models.CharField(
+        max_length=16, default=ACTIVE, choices=[(ACTIVE, ACTIVE), (DEACTIVATED, DEACTIVATED)]
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    roles = models.ManyToManyField(Role, related_name="members")
+    # Denormalized from the user so that directory search and sort stay indexed (kept in sync by services).
+    sort_name = models.CharField(max_length=255, default="", db_index=True)
+    sort_email = models.CharField(max_length=254, default="", db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="member_unique_user")]
+        indexes = [
+            models.Index(fields=["organization", "sort_name", "id"]),
+            models.Index(fields=["organization", "sort_email", "id"]),
+        ]
+
+
+class Team(Audited):
+    id = IdField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=1023, null=True, blank=True)
+    default_role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("organization", Lower("name"), name="team_unique_name_ci"),
+        ]
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="team_memberships")
+    roles = models.ManyToManyField(Role, related_name="team_memberships")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "member"], name="team_member_unique")]
+
+
+class Login(models.Model):
+    """One signed-in session: a refresh-token family with its device (contract §2.1 Login)."""
+
+    PASSWORD = "password"
+    CODE = "code"
+    SSO = "sso"
+
+    id = IdField(primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="logins")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="logins"
+    )
+    method = models.CharField(max_length=16, default=PASSWORD)
+    mfa = models.BooleanField(default=False)
+    token_type = models.CharField(max_length=8, default="Bearer")
+    dpop_jkt = models.CharField(max_length=64, null=True, blank=True)
+    mfa_enrollment_required = models.BooleanField(default=False)
+    ip_address = models.CharField(max_length=64, default="")
+    user_agent = models.CharField(max_length=512, default="")
+    device = models.CharField(max_length=255, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at", "expires_at"])]
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RefreshToken(models.Model):
+    """A refresh token of a login, stored hashed. Each is single use; a reuse revokes the login."""
+
+    login = models.ForeignKey(Login, on_delete=models.CASCADE, related_name="refresh_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)

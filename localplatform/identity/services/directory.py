@@ -1,0 +1,102 @@
+"""Organizations, members and teams: the services every caller (API, seed, tests) goes through."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from localplatform.identity.models import Member, Organization, Role, Team, TeamMember, User
+
+
+def role(key: str) -> Role:
+    """A built-in role by its stable key."""
+    return Role.objects.get(key=key)
+
+
+def create_user(
+    email: str,
+    password: str | None,
+    given_name: str,
+    family_name: str,
+    display_name: str | None = None,
+    email_verified: bool = False,
+) -> User:
+    """A new platform account (emails are stored lower-cased, §1.10)."""
+    given_name, family_name = given_name.strip(), family_name.strip()
+    return User.objects.create_user(
+        email=email,
+        password=password,
+        given_name=given_name,
+        family_name=family_name,
+        display_name=(display_name or f"{given_name} {family_name}").strip(),
+        email_verified=email_verified,
+    )
+
+
+@transaction.atomic
+def create_organization(name: str, owner: User) -> tuple[Organization, Member]:
+    """A new organization with `owner` as its first member, holding the Owner role."""
+    organization = Organization.objects.create(name=name.strip(), default_role=role("member"))
+    member = add_member(organization, owner, [role("owner")], by=None)
+    Member.objects.filter(pk=member.pk).update(created_by=member.id, updated_by=member.id)
+    return organization, member
+
+
+@transaction.atomic
+def add_member(
+    organization: Organization,
+    user: User,
+    roles: Iterable[Role] | None = None,
+    account_type: str = Member.MANAGED,
+    by: Member | None = None,
+) -> Member:
+    """Make `user` a member; roles default to the organization's default role."""
+    roles = list(roles) if roles else [organization.default_role]
+    now = timezone.now()
+    member = Member.objects.create(
+        organization=organization,
+        user=user,
+        account_type=account_type,
+        joined_at=now,
+        created_at=now,
+        updated_at=now,
+        created_by=by.id if by else None,
+        updated_by=by.id if by else None,
+        sort_name=user.display_name.lower(),
+        sort_email=user.email.lower(),
+    )
+    member.roles.set(roles)
+    return member
+
+
+@transaction.atomic
+def create_team(
+    organization: Organization,
+    name: str,
+    creator: Member | None,
+    description: str | None = None,
+    default_role: Role | None = None,
+) -> Team:
+    """A team; its creator joins as Team Admin (docs)."""
+    now = timezone.now()
+    team = Team.objects.create(
+        organization=organization,
+        name=name.strip(),
+        description=(description or "").strip() or None,
+        default_role=default_role or role("contributor"),
+        created_at=now,
+        updated_at=now,
+        created_by=creator.id if creator else None,
+        updated_by=creator.id if creator else None,
+    )
+    if creator is not None:
+        add_team_member(team, creator, [role("team_admin")])
+    return team
+
+
+@transaction.atomic
+def add_team_member(team: Team, member: Member, roles: Iterable[Role] | None = None) -> TeamMember:
+    """An explicit team membership; roles default to the team's default role."""
+    membership = TeamMember.objects.create(team=team, member=member, added_at=timezone.now())
+    membership.roles.set(list(roles) if roles else [team.default_role])
+    return membership

@@ -1,0 +1,108 @@
+"""The fixed cast every test reads the same way, and the in-process HTTP client for the local platform.
+
+Cast (organization "Acme Analytics" unless noted):
+  owner    Olivia Owner   owner@acme.test    Owner
+  admin    Adam Admin     admin@acme.test    Admin
+  member   Mia Member     member@acme.test   Member (Contributor in team "Data Platform")
+  outsider Oscar Outsider oscar@globex.test  Owner of another organization, "Globex"
+Everyone's password is PASSWORD.
+"""
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from localplatform.identity.models import Member, Organization, Team, User
+from localplatform.identity.services import directory
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Person:
+    user: User
+    member: Member
+    email: str
+    password: str = PASSWORD
+
+
+@dataclass
+class Cast:
+    org: Organization
+    other_org: Organization
+    team: Team
+    owner: Person
+    admin: Person
+    member: Person
+    outsider: Person
+
+
+def _person(org: Organization, email: str, given: str, family: str, role_key: str) -> Person:
+    user = directory.create_user(email, PASSWORD, given, family, email_verified=True)
+    member = directory.add_member(org, user, [directory.role(role_key)])
+    return Person(user, member, email)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    owner_user = directory.create_user("owner@acme.test", PASSWORD, "Olivia", "Owner", email_verified=True)
+    org, owner_member = directory.create_organization("Acme Analytics", owner_user)
+    admin = _person(org, "admin@acme.test", "Adam", "Admin", "admin")
+    member = _person(org, "member@acme.test", "Mia", "Member", "member")
+    team = directory.create_team(org, "Data Platform", owner_member, "Runs the lakehouse.")
+    directory.add_team_member(team, member.member, [directory.role("contributor")])
+    outsider_user = directory.create_user(
+        "oscar@globex.test", PASSWORD, "Oscar", "Outsider", email_verified=True
+    )
+    other_org, outsider_member = directory.create_organization("Globex", outsider_user)
+    return Cast(
+        org=org,
+        other_org=other_org,
+        team=team,
+        owner=Person(owner_user, owner_member, "owner@acme.test"),
+        admin=admin,
+        member=member,
+        outsider=Person(outsider_user, outsider_member, "oscar@globex.test"),
+    )
+
+
+@pytest.fixture
+def api(db):
+    """An httpx client calling the local platform in-process (real requests through WSGI, no socket).
+
+    Django's close_old_connections is disconnected while it is open, as Django's own test client does,
+    so the in-process requests keep the test's database connection (and transaction) usable.
+    """
+    from console.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with httpx.Client(
+            transport=httpx.WSGITransport(app=application),
+            base_url="http://testserver/api/v1",
+            headers={"User-Agent": "pytest"},
+        ) as client:
+            yield client
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def login(api):
+    """login(person) -> TokenResponse dict, through POST /auth/login."""
+
+    def _login(person: Person, **extra) -> dict:
+        response = api.post("/auth/login", json={"email": person.email, "password": person.password, **extra})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return _login
