@@ -54,9 +54,7 @@ def cast(db) -> Cast:
     member = _person(org, "member@acme.test", "Mia", "Member", "member")
     team = directory.create_team(org, "Data Platform", owner_member, "Runs the lakehouse.")
     directory.add_team_member(team, member.member, [directory.role("contributor")])
-    outsider_user = directory.create_user(
-        "oscar@globex.test", PASSWORD, "Oscar", "Outsider", email_verified=True
-    )
+    outsider_user = directory.create_user("oscar@globex.test", PASSWORD, "Oscar", "Outsider", email_verified=True)
     other_org, outsider_member = directory.create_organization("Globex", outsider_user)
     return Cast(
         org=org,

@@ -94,9 +94,7 @@ TEAM_ADMIN = [
 ]
 IDENTITY_ADMIN = ["CanManageUsers", "CanAssignRoles", "CanManageTeams", "CanManageIdentityProviders"]
 EVERYTHING_WORKLOAD = (
-    TEAM_VIEW
-    + TEAM_AUTHOR
-    + ["CanManageCatalogs", "CanManageSecrets", "CanManageSessions", "CanManageNotifications"]
+    TEAM_VIEW + TEAM_AUTHOR + ["CanManageCatalogs", "CanManageSecrets", "CanManageSessions", "CanManageNotifications"]
 )
 
 

@@ -126,12 +126,12 @@ class User(AbstractBaseUser, Audited):
 
     objects = UserManager()
 
+    def __str__(self):
+        return self.email
+
     @property
     def is_active(self):
         return self.status == self.ACTIVE
-
-    def __str__(self):
-        return self.email
 
 
 class Member(Audited):
@@ -143,12 +143,8 @@ class Member(Audited):
     id = IdField(primary_key=True)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    account_type = models.CharField(
-        max_length=16, default=MANAGED, choices=[(MANAGED, MANAGED), (EXTERNAL, EXTERNAL)]
-    )
-    status = models.CharField(
-        max_length=16, default=ACTIVE, choices=[(ACTIVE, ACTIVE), (DEACTIVATED, DEACTIVATED)]
-    )
+    account_type = models.CharField(max_length=16, default=MANAGED, choices=[(MANAGED, MANAGED), (EXTERNAL, EXTERNAL)])
+    status = models.CharField(max_length=16, default=ACTIVE, choices=[(ACTIVE, ACTIVE), (DEACTIVATED, DEACTIVATED)])
     joined_at = models.DateTimeField(default=timezone.now)
     roles = models.ManyToManyField(Role, related_name="members")
     # Denormalized from the user so that directory search and sort stay indexed (kept in sync by services).

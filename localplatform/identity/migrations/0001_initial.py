@@ -172,9 +172,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("token_hash", models.CharField(max_length=64, unique=True)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -209,9 +207,7 @@ class Migration(migrations.Migration):
                 ("key", models.SlugField(max_length=32, unique=True)),
                 (
                     "scope",
-                    models.CharField(
-                        choices=[("organization", "organization"), ("team", "team")], max_length=16
-                    ),
+                    models.CharField(choices=[("organization", "organization"), ("team", "team")], max_length=16),
                 ),
                 ("name", models.CharField(max_length=255)),
                 ("description", models.CharField(max_length=1023)),
@@ -227,9 +223,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="organization",
             name="default_role",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.role"
-            ),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="identity.role"),
         ),
         migrations.CreateModel(
             name="Member",
@@ -326,9 +320,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
@@ -352,21 +344,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="login",
-            index=models.Index(
-                fields=["user", "revoked_at", "expires_at"], name="identity_lo_user_id_4f933f_idx"
-            ),
+            index=models.Index(fields=["user", "revoked_at", "expires_at"], name="identity_lo_user_id_4f933f_idx"),
         ),
         migrations.AddIndex(
             model_name="member",
-            index=models.Index(
-                fields=["organization", "sort_name", "id"], name="identity_me_organiz_d59baf_idx"
-            ),
+            index=models.Index(fields=["organization", "sort_name", "id"], name="identity_me_organiz_d59baf_idx"),
         ),
         migrations.AddIndex(
             model_name="member",
-            index=models.Index(
-                fields=["organization", "sort_email", "id"], name="identity_me_organiz_acd718_idx"
-            ),
+            index=models.Index(fields=["organization", "sort_email", "id"], name="identity_me_organiz_acd718_idx"),
         ),
         migrations.AddConstraint(
             model_name="member",
