@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from localplatform.identity.models import Member, Organization, Team, User
 from localplatform.identity.services import directory
@@ -71,23 +69,15 @@ def cast(db) -> Cast:
 def api(db):
     """An httpx client calling the local platform in-process (real requests through WSGI, no socket).
 
-    Django's close_old_connections is disconnected while it is open, as Django's own test client does,
-    so the in-process requests keep the test's database connection (and transaction) usable.
+    It uses the console's embedded transport, which keeps Django from closing the test's database
+    connection (and transaction) when each nested request starts and finishes.
     """
-    from console.wsgi import application
+    from console.client.transport import EmbeddedTransport
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        with httpx.Client(
-            transport=httpx.WSGITransport(app=application),
-            base_url="http://testserver/api/v1",
-            headers={"User-Agent": "pytest"},
-        ) as client:
-            yield client
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with httpx.Client(
+        transport=EmbeddedTransport(), base_url="http://testserver/api/v1", headers={"User-Agent": "pytest"}
+    ) as client:
+        yield client
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -7,11 +7,23 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from localplatform.api.errors import ApiError, error_response
-from localplatform.api.routers import auth, me, org, roles
+from localplatform.api.routers import auth, me, members, org, roles, teams
 
 logger = logging.getLogger("localplatform.api")
 
-api = NinjaAPI(
+
+class PlatformApi(NinjaAPI):
+    """NinjaAPI whose OpenAPI document reads like the contract: paths relative to the server, named operations."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # Paths are relative to `servers` (/api/v1), as in the contract: "/auth/login", not "/api/v1/auth/login".
+        return super().get_openapi_schema(path_prefix="", path_params=path_params)
+
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__
+
+
+api = PlatformApi(
     title="LakeSail platform API (local implementation)",
     version="1.0.0-beta",
     description="The LakeSail platform API as implemented by this repository's local platform. "
@@ -24,6 +36,8 @@ api.add_router("/auth", auth.router)
 api.add_router("/me", me.router)
 api.add_router("/org", roles.router)
 api.add_router("/org", org.router)
+api.add_router("/org", members.router)
+api.add_router("/org", teams.router)
 
 
 def field_path(loc: tuple) -> str:

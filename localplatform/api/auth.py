@@ -35,11 +35,11 @@ class Actor:
         return self.access is not None and self.access.has(relation)
 
 
-class TokenAuth:
-    """ninja auth callable: `auth=TokenAuth()`; the Actor is then `request.auth`."""
+class BearerAuth:
+    """ninja auth callable: `auth=BearerAuth()`; the Actor is then `request.auth`."""
 
-    openapi_type = "http"
-    openapi_scheme = "bearer"
+    # Read by ninja's OpenAPI generator: the contract's BearerAuth scheme (§1.4).
+    openapi_security_schema = {"type": "http", "scheme": "bearer"}
 
     def __init__(self, org: str = REQUIRED, gate_exempt: bool = False):
         self.org = org

@@ -112,5 +112,5 @@ def error_response(request, error: ApiError) -> JsonResponse:
         response["Retry-After"] = str(error.retry_after)
     for name, value in error.headers.items():
         response[name] = value
-    response.lakesail_error = True  # type: ignore[attr-defined]
+    response.lakesail_error = True
     return response

@@ -26,3 +26,10 @@ class Items[T](Schema):
     """A list without paging: `{ items }`."""
 
     items: list[T]
+
+
+class Page[T](Schema):
+    """Page style (§1.8): `{ total, items }`; list operations with `included` extend it."""
+
+    total: int
+    items: list[T]

@@ -194,3 +194,33 @@ BUNDLES: dict[str, tuple[str, str, list[str]]] = {
         TEAM_ADMIN,
     ),
 }
+
+
+def load(apps) -> None:
+    """Write the catalogue into the database (idempotent): used by the data migration, and by tests after a flush."""
+    Permission = apps.get_model("identity", "Permission")
+    PermissionBundle = apps.get_model("identity", "PermissionBundle")
+    Role = apps.get_model("identity", "Role")
+    for relation, (description, object_types, system_only) in PERMISSIONS.items():
+        Permission.objects.update_or_create(
+            relation=relation,
+            defaults={"description": description, "valid_object_types": object_types, "system_only": system_only},
+        )
+    for position, (key, (name, description, relations)) in enumerate(BUNDLES.items()):
+        bundle, _ = PermissionBundle.objects.update_or_create(
+            key=key, defaults={"name": name, "description": description, "position": position}
+        )
+        bundle.permissions.set(relations)
+    for position, spec in enumerate(ROLES):
+        role, _ = Role.objects.update_or_create(
+            key=spec.key,
+            defaults={
+                "scope": spec.scope,
+                "name": spec.name,
+                "description": spec.description,
+                "all_teams": spec.all_teams,
+                "break_glass": spec.break_glass,
+                "position": position,
+            },
+        )
+        role.permissions.set(spec.relations)

@@ -1,3 +1,94 @@
-from ninja import Router
+"""/auth: password login, token refresh, logout and the permission catalogue (contract §3.1)."""
 
-router = Router(tags=["auth"])
+from ninja import Router, Status
+from pydantic import StrictBool
+
+from localplatform.api import shapes
+from localplatform.api.auth import NONE, BearerAuth
+from localplatform.api.errors import ApiError
+from localplatform.api.schemas import Id, Input
+from localplatform.api.throttle import LOGIN_FAILURES
+from localplatform.identity.models import Login, Permission
+from localplatform.identity.services import credentials, tokens
+
+router = Router(tags=["authentication"])
+
+
+class LoginIn(Input):
+    email: str
+    password: str
+    organizationId: Id | None = None
+    trustedDeviceToken: str | None = None  # used by MFA logins; accepted and ignored until then
+
+
+class RefreshIn(Input):
+    refreshToken: str
+    organizationId: Id | None = None
+
+
+class LogoutIn(Input):
+    allLogins: StrictBool = False
+
+
+@router.post(
+    "/login",
+    response={200: shapes.TokenResponse, **shapes.errors(400, 401, 403, 422, 429)},
+    summary="Log in with password",
+    exclude_unset=True,
+)
+def login(request, body: LoginIn):
+    """Exchanges email and password for tokens."""
+    client = tokens.ClientInfo.of(request)
+    throttle_key = (client.ip_address, body.email.strip().lower())
+    LOGIN_FAILURES.check(*throttle_key)
+    try:
+        user = credentials.authenticate(body.email, body.password)
+    except ApiError as error:
+        if error.code == "invalid_credentials":
+            LOGIN_FAILURES.count(*throttle_key)
+        raise
+    if body.organizationId is not None:
+        organization = tokens.entry_membership(user, body.organizationId).organization
+    else:
+        organization = tokens.default_organization(user)
+    _login, token_response = tokens.start_login(user, organization, Login.PASSWORD, client)
+    return token_response
+
+
+@router.post(
+    "/token/refresh",
+    response={200: shapes.TokenResponse, **shapes.errors(400, 401, 403, 422)},
+    summary="Refresh tokens",
+    exclude_unset=True,
+)
+def token_refresh(request, body: RefreshIn):
+    """Rotates the refresh token and issues a new access token, optionally in another organization."""
+    login = tokens.rotate_refresh_token(body.refreshToken, body.organizationId)
+    return tokens.issue_tokens(login)
+
+
+@router.post(
+    "/logout",
+    auth=BearerAuth(org=NONE, gate_exempt=True),
+    response={204: None, **shapes.errors(400, 401, 422)},
+    summary="Log out",
+)
+def logout(request, body: LogoutIn):
+    """Revokes the calling login, or every login of the user with `allLogins`."""
+    actor = request.auth
+    if body.allLogins:
+        tokens.revoke_all_logins(actor.user)
+    else:
+        tokens.revoke_login(actor.login)
+    return Status(204, None)
+
+
+@router.get(
+    "/permissions",
+    auth=BearerAuth(org=NONE),
+    response={200: shapes.PermissionList, **shapes.errors(401, 403)},
+    summary="List available permissions",
+)
+def permission_list(request):
+    """Returns the catalog of permission relations and the object types each relation applies to."""
+    return {"items": [shapes.permission_data(p) for p in Permission.objects.order_by("relation")]}

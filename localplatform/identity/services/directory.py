@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from localplatform.identity.models import Member, Organization, Role, Team, TeamMember, User
+from localplatform.identity.services.tokens import revoke_all_logins
 
 
 def role(key: str) -> Role:
@@ -20,17 +21,23 @@ def create_user(
     family_name: str,
     display_name: str | None = None,
     email_verified: bool = False,
+    password_hash: str | None = None,
 ) -> User:
-    """A new platform account (emails are stored lower-cased, §1.10)."""
+    """A new platform account (emails are stored lower-cased, §1.10); `password_hash` may replace `password`."""
+    # Hashing is deliberately slow: accounts sharing one password (demo data) pass make_password()'s result once.
     given_name, family_name = given_name.strip(), family_name.strip()
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email=email,
-        password=password,
+        password=None if password_hash else password,
         given_name=given_name,
         family_name=family_name,
         display_name=(display_name or f"{given_name} {family_name}").strip(),
         email_verified=email_verified,
     )
+    if password_hash:
+        user.password = password_hash
+        user.save(update_fields=["password"])
+    return user
 
 
 @transaction.atomic
@@ -100,3 +107,46 @@ def add_team_member(team: Team, member: Member, roles: Iterable[Role] | None = N
     membership = TeamMember.objects.create(team=team, member=member, added_at=timezone.now())
     membership.roles.set(list(roles) if roles else [team.default_role])
     return membership
+
+
+def update_settings(
+    organization: Organization,
+    by: Member | None,
+    name: str | None = None,
+    require_dpop: bool | None = None,
+    require_mfa: bool | None = None,
+    session_lifetime_minutes: int | None = None,
+    invitation_expiry_hours: int | None = None,
+    trusted_device_lifetime_days: int | None = None,
+    default_role: Role | None = None,
+) -> Organization:
+    """Change the given organization settings (None keeps a value); records who changed them."""
+    changes = {
+        "name": name.strip() if name is not None else None,
+        "require_dpop": require_dpop,
+        "require_mfa": require_mfa,
+        "session_lifetime_minutes": session_lifetime_minutes,
+        "invitation_expiry_hours": invitation_expiry_hours,
+        "trusted_device_lifetime_days": trusted_device_lifetime_days,
+        "default_role": default_role,
+    }
+    changes = {field: value for field, value in changes.items() if value is not None}
+    if not changes:
+        return organization
+    for field, value in changes.items():
+        setattr(organization, field, value)
+    organization.updated_at = timezone.now()
+    organization.updated_by = by.id if by else None
+    organization.save(update_fields=[*changes, "updated_at", "updated_by"])
+    return organization
+
+
+@transaction.atomic
+def deactivate_member(member: Member, by: Member | None = None) -> Member:
+    """Set a membership to deactivated and end the member's logins in that organization."""
+    member.status = Member.DEACTIVATED
+    member.updated_at = timezone.now()
+    member.updated_by = by.id if by else None
+    member.save(update_fields=["status", "updated_at", "updated_by"])
+    revoke_all_logins(member.user, member.organization)
+    return member

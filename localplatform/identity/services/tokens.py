@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from localplatform.api.errors import ApiError
 from localplatform.identity.devices import describe_device
-from localplatform.identity.models import Login, Organization, RefreshToken, User
+from localplatform.identity.models import Login, Member, Organization, RefreshToken, User
 from localplatform.ids import new_id
 
 ACCESS_TOKEN_SECONDS = 900
@@ -106,26 +106,74 @@ def read_access_token(token: str) -> Login:
     return login
 
 
-@transaction.atomic
-def rotate_refresh_token(token: str) -> Login:
-    """Spend a refresh token. A token used twice revokes its whole login (reuse detection)."""
-    record = (
-        RefreshToken.objects.select_for_update()
-        .select_related("login", "login__user")
-        .filter(token_hash=_hash(token))
-        .first()
-    )
-    if record is None:
-        raise ApiError("invalid_token", "The refresh token is unknown, expired or revoked.")
-    login = record.login
-    if record.used_at is not None:
-        revoke_login(login)
-        raise ApiError("invalid_token", "The refresh token was already used; the login has been revoked.")
-    if not login.is_live:
-        raise ApiError("invalid_token", "The login has expired or was revoked.")
-    record.used_at = timezone.now()
-    record.save(update_fields=["used_at"])
-    return login
+def rotate_refresh_token(token: str, organization_id: str | None = None) -> Login:
+    """Spend a refresh token, optionally moving its login to another organization of the user (§3.1.9).
+
+    A refusal (403, expired login) leaves the token unspent. A token used twice revokes its whole login;
+    that revocation is committed even though the request fails (reuse detection).
+    """
+    with transaction.atomic():
+        record = (
+            RefreshToken.objects.select_for_update(of=("self",))
+            .select_related("login", "login__user", "login__organization")
+            .filter(token_hash=_hash(token))
+            .first()
+        )
+        if record is None:
+            raise ApiError("invalid_token", "The refresh token is unknown, expired or revoked.")
+        login = record.login
+        if record.used_at is None:
+            if not login.is_live:
+                raise ApiError("invalid_token", "The login has expired or was revoked.")
+            organization = refresh_organization(login, organization_id)
+            now = timezone.now()
+            # The lifetime counts from login; a changed (or switched) organization setting applies now.
+            expires_at = login.created_at + login_lifetime(organization)
+            if expires_at <= now:
+                raise ApiError("invalid_token", "The login has expired.")
+            record.used_at = now
+            record.save(update_fields=["used_at"])
+            switched = organization != login.organization
+            login.organization = organization
+            login.expires_at = expires_at
+            login.last_used_at = now
+            login.save(update_fields=["organization", "expires_at", "last_used_at"])
+            if switched:
+                User.objects.filter(pk=login.user_id).update(last_organization=organization)
+            return login
+    revoke_login(login)
+    raise ApiError("invalid_token", "The refresh token was already used; the login has been revoked.")
+
+
+def refresh_organization(login: Login, organization_id: str | None) -> Organization | None:
+    """The organization a refreshed login belongs to: the requested one, else its own, re-checked."""
+    if not login.user.is_active:
+        raise ApiError("account_disabled")
+    target = organization_id or login.organization_id
+    if target is None:
+        return None
+    return entry_membership(login.user, target).organization
+
+
+def entry_membership(user: User, organization_id: str) -> Member:
+    """The user's active membership in an organization a login enters; 403 otherwise (§1.4)."""
+    member = Member.objects.select_related("organization").filter(organization_id=organization_id, user=user).first()
+    if member is None:
+        raise ApiError("organization_access_denied")
+    if member.status != Member.ACTIVE:
+        raise ApiError("account_disabled", "Your membership in this organization is deactivated.")
+    return member
+
+
+def default_organization(user: User) -> Organization | None:
+    """The organization a login enters by default: the one used last, else the newest active membership."""
+    active = Member.objects.filter(user=user, status=Member.ACTIVE).select_related("organization")
+    if user.last_organization_id:
+        member = active.filter(organization_id=user.last_organization_id).first()
+        if member is not None:
+            return member.organization
+    member = active.order_by("-joined_at", "-id").first()
+    return member.organization if member else None
 
 
 def revoke_login(login: Login) -> None:
