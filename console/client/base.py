@@ -1,0 +1,202 @@
+"""The Platform object a view calls through: auth headers, token refresh, error parsing, call counting."""
+
+import logging
+import time
+from typing import Any
+
+import httpx
+import pydantic
+from django.db import router, transaction
+
+from console.client import transport
+from console.client.errors import Forbidden, PlatformError, Unauthorized, Unavailable, error_class
+from console.client.tokens import TOKENS_KEY, TokenBundle
+from console.sessions import Identity, read_identity, read_tokens, write_tokens
+
+logger = logging.getLogger("console.client")
+
+ORG_HEADER = "LakeSail-Organization-Id"
+REQUEST_ID_HEADER = "LakeSail-Request-Id"
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+class Platform:
+    """One console request's view of the platform API, acting for the session's login."""
+
+    def __init__(self, session=None, tokens: TokenBundle | None = None, identity: Identity | None = None):
+        self.session = session
+        self.tokens = tokens
+        self.identity = identity  # who is signed in, for the layout (snapshot of GET /me at sign-in)
+        org_id = identity.organization_id if identity else getattr(tokens, "organization_id", None)
+        self.organization_id = org_id  # sent as LakeSail-Organization-Id on organization-scoped calls
+        self.calls = 0  # HTTP requests made (refreshes included); tests assert on it
+        self.history: list[str] = []  # "GET /org/members 200", for test diagnostics
+
+    @classmethod
+    def from_session(cls, session) -> "Platform | None":
+        """The platform of a signed-in browser session, or None when it holds no tokens."""
+        tokens = read_tokens(session)
+        if tokens is None:
+            return None
+        return cls(session, tokens, read_identity(session))
+
+    @classmethod
+    def anonymous(cls) -> "Platform":
+        """A caller without a login, for the public routes (sign-in)."""
+        return cls()
+
+    def __repr__(self) -> str:
+        return f"Platform(organization_id={self.organization_id!r}, calls={self.calls})"
+
+    # --- calling -------------------------------------------------------------------------------
+
+    def call(self, method: str, path: str, *, params=None, body=None, auth: bool = True, scoped: bool = True) -> Any:
+        """Send one operation and return its JSON body (None for 204), or raise a PlatformError."""
+        method = method.upper()
+        if auth:
+            if self.tokens is None:
+                raise Unauthorized("You are not signed in.", code="unauthenticated")
+            if self.tokens.expiring():
+                self.refresh()
+        response = self._send(method, path, params=params, body=body, auth=auth, scoped=scoped)
+        if auth and response.status_code == 401 and _code(response) == "token_expired":
+            self.refresh()
+            if method not in IDEMPOTENT:
+                raise Unavailable(
+                    "Your sign-in was renewed while this was being sent, and nothing was changed. Please try again.",
+                    status=401,
+                    code="token_expired",
+                    request_id=response.headers.get(REQUEST_ID_HEADER),
+                )
+            response = self._send(method, path, params=params, body=body, auth=auth, scoped=scoped)
+        return parse_body(response)
+
+    def _send(self, method, path, *, params, body, auth, scoped) -> httpx.Response:
+        headers = {}
+        if auth and self.tokens is not None:
+            headers["Authorization"] = f"{self.tokens.token_type} {self.tokens.access_token}"
+        if scoped and self.organization_id:
+            headers[ORG_HEADER] = self.organization_id
+        self.calls += 1
+        started = time.monotonic()
+        try:
+            response = transport.client().request(method, path, params=params, json=body, headers=headers)
+        except httpx.TimeoutException as exc:
+            self._log(method, path, "timeout", started)
+            raise Unavailable(f"The platform did not answer in time ({type(exc).__name__}).", code="timeout") from None
+        except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            self._log(method, path, "error", started)
+            raise Unavailable(f"Could not reach the platform ({type(exc).__name__}).", code="unreachable") from None
+        self._log(method, path, response.status_code, started, response.headers.get(REQUEST_ID_HEADER))
+        return response
+
+    def _log(self, method, path, status, started, request_id=None) -> None:
+        elapsed_ms = (time.monotonic() - started) * 1000
+        self.history.append(f"{method} {path} {status}")
+        logger.info("platform %s %s -> %s in %.0f ms (request %s)", method, path, status, elapsed_ms, request_id or "-")
+
+    # --- refresh -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Renew the tokens once for all concurrent requests of this browser session.
+
+        Serialized on the session row: if another request already rotated the tokens, adopt its
+        bundle, because reusing a spent refresh token revokes the whole login on the platform.
+        """
+        from console.client import auth  # late: auth builds on this module
+
+        if self.session is None or self.tokens is None:
+            raise Unauthorized("You are not signed in.", code="unauthenticated")
+        failure: PlatformError | None = None
+        with transaction.atomic(using=router.db_for_write(self.session.model)):
+            stored = TokenBundle.from_dict(self.session.load_locked().get(TOKENS_KEY))
+            if stored is None:
+                raise Unauthorized("This browser session was signed out.", code="invalid_token")
+            latest = max(stored, self.tokens, key=lambda bundle: bundle.generation)
+            if latest.access_token != self.tokens.access_token and not latest.expiring():
+                self.tokens = latest
+            else:
+                try:
+                    self.tokens = latest.successor(auth.refresh(self, refresh_token=latest.refresh_token))
+                except PlatformError as error:
+                    failure = error  # raised after the block: the platform's own writes must not roll back
+            if failure is None:
+                write_tokens(self.session, self.tokens)
+                self.session.save()
+        if isinstance(failure, Unauthorized | Forbidden):
+            raise Unauthorized(failure.message, code=failure.code, request_id=failure.request_id)
+        if failure is not None:
+            raise failure
+
+
+def _code(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("code") if isinstance(body, dict) else None
+
+
+def parse_body(response: httpx.Response) -> Any:
+    """The JSON body of a success, or the Error object raised as the matching PlatformError."""
+    request_id = response.headers.get(REQUEST_ID_HEADER)
+    if response.status_code == 204 or (response.is_success and not response.content):
+        return None
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        raise Unavailable(
+            f"The platform answered {response.status_code} with a body that is not JSON.",
+            code="malformed_response",
+            request_id=request_id,
+        ) from None
+    if response.is_success:
+        return body
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        raise Unavailable(
+            f"The platform answered {response.status_code} without an error description.",
+            code="malformed_response",
+            request_id=request_id,
+        )
+    details = _dict(body.get("details"))
+    field_errors = _dict(details.get("fieldErrors"))
+    raise error_class(response.status_code)(
+        str(body.get("message") or body["code"]),
+        status=response.status_code,
+        code=body["code"],
+        field_errors={str(key): str(value) for key, value in field_errors.items()},
+        request_id=details.get("requestId") or request_id,
+        retry_after=_retry_after(details.get("retryAfter"), response.headers.get("Retry-After")),
+    )
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _retry_after(*candidates) -> int | None:
+    for value in candidates:
+        try:
+            return max(0, int(value))
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+def parse[M: pydantic.BaseModel](model: type[M], data: Any) -> M:
+    """Validate a response body into a model; a shape the contract does not allow is Unavailable."""
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        logger.warning("platform response does not match %s: %s", model.__name__, _first_error(exc))
+        raise Unavailable(
+            f"The platform sent an unexpected {model.__name__} ({_first_error(exc)}).", code="malformed_response"
+        ) from None
+
+
+def _first_error(exc: pydantic.ValidationError) -> str:
+    errors = exc.errors(include_input=False, include_url=False)
+    if not errors:
+        return "invalid"
+    first = errors[0]
+    return f"{'.'.join(map(str, first.get('loc', ())))}: {first.get('msg', 'invalid')}"

@@ -1,0 +1,9 @@
+"""users: the calling identity (contract §3.3)."""
+
+from console.client.base import Platform, parse
+from console.client.models import Me
+
+
+def get_me(platform: Platform) -> Me:
+    """GET /me"""
+    return parse(Me, platform.call("GET", "/me"))

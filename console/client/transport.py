@@ -1,0 +1,166 @@
+"""The one pooled httpx client: real HTTP to LAKESAIL_API_URL, or the embedded local platform in-process."""
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from importlib.metadata import PackageNotFoundError, version
+from typing import cast
+
+import httpx
+from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.http.request import split_domain_port, validate_host
+from django.test.signals import setting_changed
+from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
+
+# https, so that a production SECURE_SSL_REDIRECT does not bounce the in-process request.
+EMBEDDED_BASE_URL = "https://platform.internal/api/v1"
+EMBEDDED_HOST = "platform.internal"
+
+_lock = threading.Lock()
+_client: httpx.Client | None = None
+_transport_for_tests: httpx.BaseTransport | None = None
+
+
+def user_agent() -> str:
+    try:
+        return f"LakeSail-Console/{version('lakesail-console')}"
+    except PackageNotFoundError:
+        return "LakeSail-Console/dev"
+
+
+class _ConnectionsKept:
+    """Keeps close_old_connections off request_started/request_finished while in-process requests run.
+
+    The nested request shares the thread's database connection with the console request around it
+    (and with a test's transaction); Django would otherwise close that connection when the nested
+    request starts or finishes. Reference-counted, because the signals are process-wide.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.reconnect: list = []
+
+    def __enter__(self):
+        with self.lock:
+            if self.depth == 0:
+                self.reconnect = [
+                    signal for signal in (request_started, request_finished) if signal.disconnect(close_old_connections)
+                ]
+            self.depth += 1
+
+    def __exit__(self, *exc_info):
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0:
+                for signal in self.reconnect:
+                    signal.connect(close_old_connections)
+                self.reconnect = []
+
+
+_connections_kept = _ConnectionsKept()
+
+
+def embedded_host() -> str:
+    """A Host header Django accepts: platform.internal if allowed, else this deployment's first allowed host."""
+    allowed = settings.ALLOWED_HOSTS or ([".localhost", "127.0.0.1"] if settings.DEBUG else [])
+    if validate_host(EMBEDDED_HOST, allowed):
+        return EMBEDDED_HOST
+    for pattern in allowed:
+        domain, _ = split_domain_port(pattern.lstrip("."))
+        if domain and validate_host(domain, allowed):
+            return domain
+    return EMBEDDED_HOST
+
+
+class EmbeddedTransport(httpx.WSGITransport):
+    """Calls the local platform in-process; each request runs to completion (body read, iterable closed)."""
+
+    def __init__(self, remote_addr: str = "127.0.0.1"):
+        from console.wsgi import application  # late: the WSGI app needs configured settings
+
+        super().__init__(app=application, remote_addr=remote_addr)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.headers["Host"] = embedded_host()
+        # The nested request resets thread-level URL state (script prefix, urlconf) that the
+        # console request around it still needs for reverse().
+        prefix, urlconf = get_script_prefix(), get_urlconf()
+        try:
+            with _connections_kept:
+                response = super().handle_request(request)
+                stream = cast(httpx.SyncByteStream, response.stream)  # WSGI bodies are synchronous
+                try:
+                    content = b"".join(stream)
+                finally:
+                    stream.close()  # fires request_finished while the connection is still protected
+        finally:
+            set_script_prefix(prefix)
+            set_urlconf(urlconf)
+        return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
+
+
+def build_transport() -> httpx.BaseTransport:
+    """The transport the current settings call for (tests wrap it to inject faults)."""
+    if settings.LAKESAIL_API_URL:
+        return httpx.HTTPTransport(retries=0)
+    return EmbeddedTransport()
+
+
+def base_url() -> str:
+    return settings.LAKESAIL_API_URL or EMBEDDED_BASE_URL
+
+
+def _build() -> httpx.Client:
+    return httpx.Client(
+        base_url=base_url(),
+        transport=_transport_for_tests or build_transport(),
+        timeout=httpx.Timeout(settings.LAKESAIL_API_TIMEOUT),
+        headers={"User-Agent": user_agent(), "Accept": "application/json"},
+        # The client is shared by every user: never keep a cookie from one response for the next request.
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+        follow_redirects=False,
+    )
+
+
+def client() -> httpx.Client:
+    """The process-wide pooled client, built on first use."""
+    global _client
+    if _client is None:
+        with _lock:
+            if _client is None:
+                _client = _build()
+    return _client
+
+
+def reset() -> None:
+    """Drop the pooled client; the next call builds one from the current settings."""
+    global _client
+    with _lock:
+        old, _client = _client, None
+    if old is not None:
+        old.close()
+
+
+@contextmanager
+def transport_for_tests(transport: httpx.BaseTransport) -> Iterator[None]:
+    """Route every platform call through `transport` (a fault-injecting wrapper) inside the block."""
+    global _transport_for_tests
+    previous, _transport_for_tests = _transport_for_tests, transport
+    reset()
+    try:
+        yield
+    finally:
+        _transport_for_tests = previous
+        reset()
+
+
+def _on_setting_changed(setting, **kwargs):
+    if setting in ("LAKESAIL_API_URL", "LAKESAIL_API_TIMEOUT"):
+        reset()
+
+
+setting_changed.connect(_on_setting_changed, dispatch_uid="console.client.transport")

@@ -1,0 +1,1 @@
+"""Django forms, one module per screen area."""

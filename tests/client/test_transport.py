@@ -1,0 +1,136 @@
+"""The pooled client, the embedded transport, and transport faults becoming Unavailable."""
+
+import httpx
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import override_settings
+from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
+
+from console.client import roles, transport
+from console.client.base import Platform
+from console.client.errors import Unauthorized, Unavailable
+from console.client.me import get_me
+from tests.client.support import closed_port_url, faults, on
+
+
+def test_embedded_client_is_pooled_and_described(settings):
+    client = transport.client()
+    assert client is transport.client()
+    assert str(client.base_url) == "https://platform.internal/api/v1/"
+    assert client.headers["User-Agent"].startswith("LakeSail-Console/")
+    assert client.headers["Accept"] == "application/json"
+    assert client.timeout.read == settings.LAKESAIL_API_TIMEOUT
+
+
+def test_settings_change_rebuilds_the_client():
+    before = transport.client()
+    with override_settings(LAKESAIL_API_URL="https://platform.example.test/api/v1", LAKESAIL_API_TIMEOUT=3.5):
+        remote = transport.client()
+        assert remote is not before
+        assert str(remote.base_url) == "https://platform.example.test/api/v1/"
+        assert remote.timeout.connect == 3.5
+        assert isinstance(remote._transport, httpx.HTTPTransport)
+    assert isinstance(transport.client()._transport, transport.EmbeddedTransport)
+
+
+def test_embedded_request_keeps_the_callers_database_connection(platform_for, cast):
+    platform = platform_for(cast.member)
+    assert connection.in_atomic_block  # the test's transaction
+    get_me(platform)
+    assert connection.in_atomic_block and connection.connection is not None
+    for signal in (request_started, request_finished):  # reconnected afterwards
+        assert signal.disconnect(close_old_connections)
+        signal.connect(close_old_connections)
+
+
+def test_embedded_request_keeps_the_callers_url_state(platform_for, cast):
+    platform = platform_for(cast.member)
+    set_script_prefix("/console/")
+    set_urlconf("tests.console.urls")
+    try:
+        get_me(platform)
+        assert get_script_prefix() == "/console/"
+        assert get_urlconf() == "tests.console.urls"
+    finally:
+        set_script_prefix("/")
+        set_urlconf(None)
+
+
+def test_real_http_to_a_closed_port_is_unavailable(platform_for, cast):
+    platform = platform_for(cast.member)
+    with override_settings(LAKESAIL_API_URL=closed_port_url()), pytest.raises(Unavailable) as caught:
+        roles.list_roles(platform)
+    assert caught.value.code == "unreachable"
+    assert "ConnectError" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("exception", "code"),
+    [
+        (httpx.ConnectTimeout("timed out"), "timeout"),
+        (httpx.ReadTimeout("timed out"), "timeout"),
+        (httpx.ConnectError("refused"), "unreachable"),
+        (httpx.ReadError("connection reset by peer"), "unreachable"),
+        (httpx.RemoteProtocolError("peer closed connection"), "unreachable"),
+    ],
+)
+def test_transport_exceptions_become_unavailable(platform_for, cast, exception, code):
+    platform = platform_for(cast.member)
+    with faults(on("/org/roles", exception)), pytest.raises(Unavailable) as caught:
+        roles.list_roles(platform)
+    assert caught.value.code == code
+    assert not isinstance(caught.value.__cause__, httpx.HTTPError)
+    assert caught.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(200, content=b"<html>proxy page</html>", headers={"Content-Type": "text/html"}),
+        httpx.Response(200, content=b'{"total": 1, "items": [{"role": "not a role"}]'),
+        httpx.Response(200, json={"total": "many", "items": None}),
+        httpx.Response(404, content=b"<html>Not Found</html>", headers={"Content-Type": "text/html"}),
+        httpx.Response(502, content=b"Bad Gateway"),
+        httpx.Response(400, json=["not", "an", "error", "object"]),
+    ],
+)
+def test_malformed_bodies_become_unavailable(platform_for, cast, response):
+    platform = platform_for(cast.member)
+    with faults(on("/org/roles", response)), pytest.raises(Unavailable) as caught:
+        roles.list_roles(platform)
+    assert caught.value.code in ("malformed_response", "unavailable")
+
+
+def test_no_cookie_is_kept_between_calls(platform_for, cast):
+    platform = platform_for(cast.member)
+    cookie = httpx.Response(200, json={"items": []}, headers={"Set-Cookie": "sessionid=abc; Path=/"})
+    with faults(on("/auth/permissions", cookie)) as injected:
+        roles.list_permissions(platform)
+        roles.list_roles(platform)
+    assert "cookie" not in {name.lower() for name in injected.requests[-1].headers}
+
+
+def test_requests_carry_bearer_and_organization_only_where_scoped(platform_for, cast):
+    platform = platform_for(cast.member)
+    with faults(lambda request: None) as injected:
+        roles.list_roles(platform)
+        roles.list_permissions(platform)
+    scoped, unscoped = injected.requests
+    assert scoped.headers["Authorization"] == f"Bearer {platform.tokens.access_token}"
+    assert scoped.headers["LakeSail-Organization-Id"] == cast.org.id
+    assert unscoped.headers["Authorization"].startswith("Bearer ")
+    assert "LakeSail-Organization-Id" not in unscoped.headers
+
+
+def test_calls_are_counted(platform_for, cast):
+    platform = platform_for(cast.member)
+    roles.list_roles(platform)
+    roles.list_team_roles(platform)
+    assert platform.calls == 2
+    assert platform.history == ["GET /org/roles 200", "GET /org/team-roles 200"]
+
+
+def test_anonymous_platform_refuses_authenticated_calls():
+    with pytest.raises(Unauthorized):
+        get_me(Platform.anonymous())
