@@ -1,5 +1,83 @@
-"""Template context every console page gets."""
+"""Template context every console page gets: theme, navigation, who is signed in, deployment mode.
+
+Must work for any request, including error pages rendered without a session or a platform client.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from console.sessions import read_identity
+
+THEME_COOKIE = "theme"
+THEMES = ("light", "dark", "system")
+THEME_LABELS = {"light": ("Light", "sun"), "dark": ("Dark", "moon-stars"), "system": ("System", "circle-half")}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One sidebar entry. `match` lists URL-name prefixes that mark it current (its own URL name by default)."""
+
+    label: str
+    url_name: str
+    icon: str
+    match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str  # "" for the unlabelled top section
+    items: tuple[NavItem, ...]
+
+
+# The sidebar. A new screen area adds its entry here (and nowhere else); areas that do not exist yet
+# have no entry, so the navigation never shows a dead link.
+NAVIGATION: tuple[NavSection, ...] = (NavSection("", (NavItem("Dashboard", "dashboard", "speedometer2"),)),)
+
+
+def theme_choice(request) -> str:
+    """The theme saved in the cookie: light, dark or system (the default)."""
+    value = request.COOKIES.get(THEME_COOKIE, "")
+    return value if value in THEMES else "system"
+
+
+def _navigation(request) -> list[dict]:
+    match = getattr(request, "resolver_match", None)
+    current: str = (match.url_name if match else None) or ""
+    sections = []
+    for section in NAVIGATION:
+        items = []
+        for item in section.items:
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue
+            prefixes = item.match or (item.url_name,)
+            active = any(current == p or current.startswith(f"{p}_") for p in prefixes)
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        if items:
+            sections.append({"label": section.label, "items": items})
+    return sections
+
+
+def _identity(request):
+    if getattr(request, "platform", None) is None or not hasattr(request, "session"):
+        return None
+    return read_identity(request.session)
 
 
 def console(request):
-    return {}
+    choice = theme_choice(request)
+    return {
+        "theme": {
+            "choice": choice,
+            # "system" renders light; console.js switches to dark before the first paint when the OS asks.
+            "initial": "light" if choice == "system" else choice,
+            "options": [{"value": v, "label": THEME_LABELS[v][0], "icon": THEME_LABELS[v][1]} for v in THEMES],
+        },
+        "navigation": _navigation(request),
+        # A snapshot of GET /me taken at sign-in (console.sessions.Identity); None when signed out.
+        "identity": _identity(request),
+        "local_platform": not settings.LAKESAIL_API_URL,
+    }

@@ -1,0 +1,196 @@
+"""Template helpers for console screens: icons, times and durations, badges, sorting, paging, form widgets.
+
+Load with {% load console %}.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django import forms, template
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+register = template.Library()
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", css: str = ""):
+    """An icon from the vendored sprite; decorative unless it gets a label."""
+    classes = f"bi {css}".strip()
+    href = f"{static('vendor/icons.svg')}#{name}"
+    if label:
+        svg = '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>'
+        return format_html(svg, classes, label, href)
+    svg = '<svg class="{}" aria-hidden="true" focusable="false"><use href="{}"></use></svg>'
+    return format_html(svg, classes, href)
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        return parse_datetime(value)
+    return None
+
+
+@register.filter
+def timestamp(value, style: str = "relative"):
+    """<time> with the full UTC time as its title; text relative ("3 hours ago") within a week, else a date."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return "—"
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    moment = moment.astimezone(UTC)
+    full = moment.strftime("%-d %b %Y, %H:%M UTC")
+    now = timezone.now()
+    if style == "date":
+        text = moment.strftime("%-d %b %Y")
+    elif abs((now - moment).total_seconds()) < 60:
+        text = "just now"
+    elif now - moment < timedelta(days=7) and moment <= now:
+        text = f"{timesince(moment, now, depth=1)} ago"
+    elif moment > now and moment - now < timedelta(days=7):
+        text = f"in {timesince(now, moment, depth=1)}"
+    else:
+        text = moment.strftime("%-d %b %Y")
+    return format_html('<time datetime="{}" title="{}">{}</time>', moment.strftime("%Y-%m-%dT%H:%M:%SZ"), full, text)
+
+
+_UNITS = (("day", 24 * 60), ("hour", 60), ("minute", 1))
+
+
+@register.filter
+def duration(value, unit: str = "minutes"):
+    """A whole number of minutes, hours or days in words: 720 minutes -> "12 hours", 36 hours -> "1 day 12 hours"."""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return "—"
+    minutes = amount * {"minutes": 1, "hours": 60, "days": 24 * 60}[unit]
+    parts = []
+    for name, size in _UNITS:
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+    return " ".join(parts[:2]) or "0 minutes"
+
+
+@register.filter
+def initials(name) -> str:
+    """Up to two initials for an avatar: "Olivia Owner" -> "OO"."""
+    words = [word for word in str(name or "").split() if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+@register.filter
+def percent_of(value, maximum) -> str:
+    """value as a percentage of maximum (0..100) for SVG widths; a non-zero value stays visible."""
+    try:
+        value, maximum = float(value), float(maximum)
+    except (TypeError, ValueError):
+        return "0"
+    if maximum <= 0 or value <= 0:
+        return "0"
+    share = min(100.0, value * 100 / maximum)
+    return f"{max(share, 1.5):.1f}"
+
+
+# Status value -> badge tone; one table for every resource that has a lifecycle.
+_TONES = {
+    "success": {"active", "accepted", "succeeded", "ready", "running", "verified", "enabled", "delivered", "yes"},
+    "warning": {"pending", "provisioning", "starting", "stopping", "retrying", "expiring"},
+    "danger": {"failed", "error", "disabled", "revoked", "unhealthy"},
+    "info": {"draft", "queued", "invited"},
+}
+
+
+@register.filter
+def status_tone(status) -> str:
+    """The badge tone for a status value: success, warning, danger, info or neutral."""
+    key = str(status or "").lower()
+    for tone, values in _TONES.items():
+        if key in values:
+            return tone
+    return "neutral"
+
+
+@dataclass(frozen=True)
+class SortState:
+    aria: str  # "ascending", "descending" or "" (not sorted by this column)
+    next: str  # the sort value the header link switches to
+    icon: str
+
+
+@register.simple_tag
+def sort_state(key: str, current: str) -> SortState:
+    """How a sortable column header looks and where it links, given the current sort ("name" or "-name")."""
+    if current == key:
+        return SortState("ascending", f"-{key}", "sort-up")
+    if current == f"-{key}":
+        return SortState("descending", key, "sort-down")
+    return SortState("", key, "arrow-down-up")
+
+
+@dataclass(frozen=True)
+class Pager:
+    page: int
+    pages: int
+    first: int  # 1-based index of the first row shown
+    last: int
+    total: int
+    previous: int | None
+    next: int | None
+    window: list[int | None]  # page numbers to link, None for a gap
+
+
+@register.simple_tag
+def pager(page, total, limit) -> Pager:
+    """Numbers for a pagination bar over a page-style list (contract §1.8)."""
+    page, total, limit = max(1, int(page or 1)), max(0, int(total or 0)), max(1, int(limit or 1))
+    pages = max(1, math.ceil(total / limit))
+    first = min(total, (page - 1) * limit + 1) if total else 0
+    last = min(total, page * limit)
+    shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(number)
+    return Pager(
+        page=page,
+        pages=pages,
+        first=first,
+        last=last,
+        total=total,
+        previous=page - 1 if page > 1 else None,
+        next=page + 1 if page < pages else None,
+        window=window,
+    )
+
+
+@register.simple_tag
+def field_widget(field: forms.BoundField, **attrs):
+    """A form field's widget with Bootstrap classes and its help and error ids in aria-describedby."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        css += " is-invalid"
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    attrs["class"] = f"{css} {attrs.pop('css', '')}".strip()
+    return field.as_widget(attrs=attrs)

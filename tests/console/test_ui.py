@@ -1,0 +1,317 @@
+"""The UI foundation: strict CSP with nothing inline, vendored assets, components, template helpers, htmx."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.template import Context, RequestContext, Template
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from console.context_processors import NAVIGATION
+from console.htmx import targets
+from console.templatetags.console import duration, initials, pager, percent_of, status_tone, timestamp
+
+ROOT = Path(settings.BASE_DIR)
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+COMPONENTS = sorted((ROOT / "templates" / "console" / "components").glob("*.html"))
+
+
+def render(source: str, request=None, **context) -> str:
+    template = Template("{% load console %}" + source)
+    if request is not None:
+        return template.render(RequestContext(request, context))
+    return template.render(Context(context))
+
+
+# --- Content-Security-Policy and nothing inline ------------------------------------------------
+
+
+def test_pages_carry_a_strict_csp(client, cast):
+    response = client.get("/sign-in")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_signed_in_pages_carry_the_csp_too(signed_in, cast):
+    response = signed_in(cast.member).get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_templates_exist():
+    assert len(TEMPLATES) > 10
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_inline_script_style_or_handler(path):
+    source = path.read_text()
+    scripts = re.findall(r"<script\b[^>]*>", source)
+    assert all(" src=" in tag for tag in scripts), f"inline <script> in {path}"
+    assert not re.search(r"<style\b", source), f"<style> in {path}"
+    assert not re.search(r"\sstyle=", source), f"style attribute in {path}"
+    assert not re.search(r"\son[a-z]+=", source), f"on* handler in {path}"
+    assert not re.search(r"\shx-on[:-]", source), f"hx-on (evaluated script) in {path}"
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", source), f"external resource in {path}"
+
+
+def test_htmx_is_configured_for_the_csp(client, cast):
+    html = client.get("/sign-in").content.decode()
+    assert '"includeIndicatorStyles": false' in html and '"allowEval": false' in html
+    assert '"historyRestoreAsHxRequest": false' in html
+    assert re.search(r'<script src="/static/django_htmx/htmx-2(\.min)?\.js"', html)
+    assert 'hx-headers=\'{"X-CSRFToken": "' in html
+
+
+@pytest.mark.parametrize("name", ["bootstrap.min.css", "bootstrap.bundle.min.js", "icons.svg"])
+def test_vendored_assets_are_committed_without_source_maps(name):
+    text = (ROOT / "static" / "vendor" / name).read_text()
+    assert "sourceMappingURL" not in text
+
+
+def test_every_icon_used_is_in_the_sprite():
+    sprite = (ROOT / "static" / "vendor" / "icons.svg").read_text()
+    available = set(re.findall(r'<symbol id="([a-z0-9-]+)"', sprite))
+    used = set()
+    for path in TEMPLATES:
+        source = path.read_text()
+        used |= set(re.findall(r'{% icon "([a-z0-9-]+)"', source))
+        used |= set(re.findall(r'\bicon="([a-z0-9-]+)"', source))
+    used |= {item.icon for section in NAVIGATION for item in section.items}
+    used |= {"sun", "moon-stars", "circle-half"}  # the theme options
+    assert used - available == set(), "add these to ICONS in bin/vendor and run it"
+
+
+@pytest.mark.parametrize("path", COMPONENTS, ids=lambda p: p.name)
+def test_components_open_with_the_variables_they_take(path):
+    head = path.read_text().split("{% endcomment %}")[0]
+    assert "{% comment %}" in head and ("Takes:" in head or "Takes" in head)
+
+
+# --- Layout ---------------------------------------------------------------------------------------
+
+
+def test_layout_landmarks_and_navigation(signed_in, cast):
+    html = signed_in(cast.member).get("/").content.decode()
+    assert '<a class="skip-link visually-hidden-focusable" href="#main">' in html
+    assert '<main id="main"' in html and '<nav class="app-nav" aria-label="Main">' in html
+    assert re.search(r'<a class="app-nav-link" href="/" aria-current="page">', html)
+    assert 'id="toasts" class="toast-region" aria-live="polite"' in html
+    assert 'action="/sign-out"' in html and 'action="/theme"' in html
+    assert 'href="#"' not in html  # no dead links
+    assert "Dev mailbox" not in html
+
+
+def test_messages_become_toasts(signed_in, cast):
+    client = signed_in(cast.member)
+    client.post("/sign-out")
+    html = client.get("/sign-in").content.decode()
+    assert re.search(r'<div class="toast show tone-success" role="status" data-autohide>', html)
+    assert "You have signed out." in html
+
+
+def test_sign_in_page_keeps_next_and_labels_fields(client, cast):
+    html = client.get("/sign-in?next=/%3Fa%3D1").content.decode()
+    assert '<input type="hidden" name="next" value="/?a=1">' in html
+    assert '<label class="form-label" for="id_email">Email' in html
+    assert 'autocomplete="current-password"' in html
+
+
+def test_sign_in_errors_are_tied_to_their_fields(client, cast):
+    html = client.post("/sign-in", {"email": "not-an-email", "password": ""}).content.decode()
+    assert re.search(r'<input type="email" name="email" value="not-an-email"[^>]*aria-invalid="true"', html)
+    assert 'aria-describedby="id_email_error"' in html and 'id="id_email_error"' in html
+    assert 'aria-describedby="id_password_error"' in html
+
+
+# --- Error pages -----------------------------------------------------------------------------------
+
+
+def test_server_error_page_renders_from_an_empty_context():
+    html = render_to_string("console/errors/server_error.html", {})
+    assert "Something went wrong on our side" in html and 'href="/"' in html
+
+
+def test_unavailable_partial_is_a_fragment():
+    html = render_to_string(
+        "console/errors/unavailable.html#retry",
+        {
+            "message": "Timed out.",
+            "request_id": "req_1",
+            "retry_url": "/?page=2",
+            "retry_inline": True,
+            "retry_target": "member-table",
+        },
+    )
+    assert "<html" not in html and 'role="alert"' in html
+    assert "Timed out." in html and "req_1" in html
+    assert 'href="/?page=2" hx-get="/?page=2" hx-target="#member-table"' in html
+
+
+def test_unavailable_page_has_the_retry_inline():
+    html = render_to_string("console/errors/unavailable.html", {"message": "Down.", "retry_url": "/x"})
+    assert "<html" in html and "The platform isn't responding" in html and 'href="/x"' in html
+
+
+def test_rate_limited_page_says_when():
+    html = render_to_string("console/errors/rate_limited.html", {"retry_after": 30})
+    assert "Try again in 30 seconds." in html
+
+
+# --- Components ---------------------------------------------------------------------------------------
+
+
+ROW = Template("<tr><td>{{ row.name }}</td><td class='num'>{{ row.count }}</td></tr>")
+COLUMNS = [{"key": "name", "label": "Name"}, {"key": "", "label": "Members", "css": "num"}]
+
+
+def test_table_sorts_and_keeps_the_query_string(rf):
+    request = rf.get("/members", {"status": "active", "sort": "name", "page": "2"})
+    html = render(
+        '{% include "console/components/table.html" with id="member-table" caption="Members" %}',
+        request,
+        columns=COLUMNS,
+        rows=[{"name": "Ada", "count": 3}],
+        row_template=ROW,
+        sort="name",
+        page=2,
+        total=60,
+        limit=25,
+    )
+    assert '<div id="member-table" class="card table-card">' in html
+    assert '<th scope="col" class="" aria-sort="ascending">' in html
+    assert 'href="?status=active&amp;sort=-name" hx-get="?status=active&amp;sort=-name"' in html
+    assert '<th scope="col" class="num">Members</th>' in html
+    assert '<caption class="visually-hidden">Members</caption>' in html
+    assert "26\u201350 of 60" in html
+    assert 'href="?status=active&amp;sort=name&amp;page=3"' in html
+    assert 'hx-target="#member-table" hx-swap="outerHTML" hx-push-url="true"' in html
+
+
+def test_table_without_rows_is_an_empty_state(rf):
+    html = render(
+        '{% include "console/components/table.html" with id="t" %}',
+        rf.get("/"),
+        columns=COLUMNS,
+        rows=[],
+        row_template=ROW,
+        empty_title="No members match",
+        empty_text="Clear the filters to see everyone.",
+    )
+    assert "<table" not in html and "No members match" in html and "Clear the filters" in html
+
+
+def test_pagination_window():
+    p = pager(5, 200, 20)
+    assert (p.first, p.last, p.pages, p.previous, p.next) == (81, 100, 10, 4, 6)
+    assert p.window == [1, None, 4, 5, 6, None, 10]
+    assert pager(1, 0, 25).first == 0 and pager(1, 0, 25).pages == 1
+
+
+class DemoForm(forms.Form):
+    name = forms.CharField(help_text="As shown to others.")
+    agree = forms.BooleanField()
+
+
+def test_form_field_is_labelled_and_reports_errors():
+    form = DemoForm({"name": ""})
+    form.is_valid()
+    html = render('{% include "console/components/form_field.html" with field=form.name %}', form=form)
+    assert '<label class="form-label" for="id_name">Name</label>' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_name_help id_name_error"' in html
+    assert '<div class="form-text" id="id_name_help">As shown to others.</div>' in html
+    assert 'id="id_name_error">This field is required.</div>' in html
+
+
+def test_form_field_keeps_the_value():
+    form = DemoForm({"name": "Ada"})
+    html = render('{% include "console/components/form_field.html" with field=form.name %}', form=form)
+    assert 'value="Ada"' in html and "aria-invalid" not in html
+
+
+def test_confirm_dialog():
+    html = render(
+        '{% include "console/components/confirm_dialog.html" with id="remove-ada" title="Remove Ada?" '
+        'text="She loses access." action="/members/A1/remove" confirm_label="Remove member" danger=True %}',
+        fields={"next": "/members"},
+    )
+    assert '<dialog class="console-dialog" id="remove-ada" role="dialog"' in html
+    assert 'aria-labelledby="remove-ada-title"' in html and 'id="remove-ada-title"' in html
+    assert 'action="/members/A1/remove"' in html and 'name="next" value="/members"' in html
+    assert 'formmethod="dialog"' in html and "btn-danger" in html
+
+
+def test_status_badge_and_stat_card():
+    assert 'tone-success">Active</span>' in render(
+        '{% include "console/components/status_badge.html" with status="active" %}'
+    )
+    assert 'tone-warning">Pending</span>' in render(
+        '{% include "console/components/status_badge.html" with status="pending" %}'
+    )
+    html = render('{% include "console/components/stat_card.html" with label="Teams" value=0 icon="diagram-3" %}')
+    assert '<p class="stat-card-label">Teams</p>' in html and '<p class="stat-card-value">0</p>' in html
+
+
+def test_loading_indicator_is_hidden_until_a_request():
+    html = render('{% include "console/components/loading.html" with id="busy" %}')
+    assert 'class="loading-indicator htmx-indicator" id="busy" role="status"' in html and "Loading…" in html
+
+
+# --- Template helpers --------------------------------------------------------------------------------
+
+
+def test_icon_tag():
+    decorative = render('{% icon "people" %}')
+    use = '<use href="/static/vendor/icons.svg#people"></use>'
+    assert decorative == f'<svg class="bi" aria-hidden="true" focusable="false">{use}</svg>'
+    labelled = render('{% icon "x-lg" label="Close" %}')
+    assert 'role="img" aria-label="Close"' in labelled
+
+
+def test_duration():
+    assert duration(720) == "12 hours"
+    assert duration(90) == "1 hour 30 minutes"
+    assert duration(168, "hours") == "7 days"
+    assert duration(30, "days") == "30 days"
+    assert duration(None) == "—"
+
+
+def test_timestamp():
+    now = datetime.now(UTC)
+    assert ">3\xa0hours ago</time>" in timestamp(now - timedelta(hours=3, minutes=2))
+    assert 'datetime="2024-02-03T04:05:06Z"' in timestamp("2024-02-03T04:05:06Z")
+    assert ">3 Feb 2024</time>" in timestamp(datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC))
+    assert 'title="3 Feb 2024, 04:05 UTC"' in timestamp(datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC))
+    assert timestamp(None) == "—"
+
+
+def test_small_filters():
+    assert initials("Olivia Owner") == "OO" and initials("Ada") == "A" and initials("") == "?"
+    assert percent_of(1, 3) == "33.3" and percent_of(0, 3) == "0" and percent_of(5, 0) == "0"
+    assert percent_of(1, 1000) == "1.5"  # a non-zero bar stays visible
+    assert status_tone("failed") == "danger" and status_tone("whatever") == "neutral"
+
+
+# --- htmx helper -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"HX-Request": "true", "HX-Target": "overview"}, True),
+        ({"HX-Request": "true", "HX-Target": "main"}, False),
+        ({"HX-Request": "true", "HX-Target": "overview", "HX-Boosted": "true"}, False),
+        ({"HX-Request": "true", "HX-Target": "overview", "HX-History-Restore-Request": "true"}, False),
+        ({}, False),
+    ],
+)
+def test_targets(headers, expected):
+    from django_htmx.middleware import HtmxDetails
+
+    request = RequestFactory().get("/", headers=headers)
+    request.htmx = HtmxDetails(request)
+    assert targets(request, "overview") is expected
