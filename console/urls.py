@@ -6,3 +6,7 @@ urlpatterns = [
     path("", include("localplatform.api.urls")),
     path("", include("console.views.urls")),
 ]
+
+handler403 = "console.views.errors.forbidden"
+handler404 = "console.views.errors.not_found"
+handler500 = "console.views.errors.server_error"

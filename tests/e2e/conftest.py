@@ -1,0 +1,115 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Each test gets a live server on a transactional database (with the role catalogue written again after
+the previous test's flush), the fixed cast from tests/conftest.py, a `shoot` helper that
+saves screenshots under var/screenshots/e2e/, and an `axe_check` helper for accessibility.
+"""
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+# Impacts that fail a test; "minor" and "moderate" findings are printed but tolerated.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "live_server" in fixtures
+        or "transactional_db" in fixtures
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that flush the database (these) after all the others, wherever they are.
+
+    pytest-django orders them last, as Django does, but pytest then regroups items by session-scoped
+    parameters (pytest-playwright's browser_name), which can put them in the middle; their flush
+    would then remove the migrations' data (the role catalogue) under the tests that follow. The
+    hook sees the whole session's items, not only this folder's.
+    """
+    items.sort(key=_flushes_the_database)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium (never a Playwright download), kept off the network."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def catalogue(transactional_db):
+    """The fixed role catalogue, written again: the previous browser test's flush removed the migrations' data."""
+    from django.apps import apps
+    from django.core.cache import cache
+
+    from localplatform.identity import catalog
+
+    catalog.load(apps)
+    cache.clear()
+
+
+@pytest.fixture
+def cast(catalogue, cast):
+    """The cast of tests/conftest.py, built after the catalogue is back."""
+    return cast
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args, live_server, catalogue):
+    """Every page talks to the live server: page.goto("/") opens the console."""
+    return {**browser_context_args, "base_url": live_server.url, "viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture
+def shoot(request):
+    """shoot(page, name): a full-page screenshot at var/screenshots/e2e/<test>-<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shoot(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{request.node.originalname.removeprefix('test_')}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shoot
+
+
+@pytest.fixture(scope="session")
+def axe() -> Axe:
+    return Axe()
+
+
+@pytest.fixture
+def axe_check(axe):
+    """axe_check(page): fails on serious or critical axe-core violations, listing each one."""
+
+    def _check(page) -> None:
+        violations = axe.run(page).response["violations"]
+        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+        for v in violations:
+            targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
+            print(f"axe {v.get('impact')}: {v['id']} on {page.url}: {v['help']} [{targets}]")
+        assert not blocking, f"{len(blocking)} serious/critical accessibility violations on {page.url}: " + "; ".join(
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in blocking
+        )
+
+    return _check
