@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "console",
     "localplatform.identity",
+    "localplatform.events",
 ]
 
 MIDDLEWARE = [

@@ -16,28 +16,6 @@ CHROMIUM = "/usr/bin/chromium"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
-def _flushes_the_database(item: pytest.Item) -> bool:
-    fixtures = getattr(item, "fixturenames", ())
-    marker = item.get_closest_marker("django_db")
-    return (
-        "live_server" in fixtures
-        or "transactional_db" in fixtures
-        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
-    )
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that flush the database (these) after all the others, wherever they are.
-
-    pytest-django orders them last, as Django does, but pytest then regroups items by session-scoped
-    parameters (pytest-playwright's browser_name), which can put them in the middle; their flush
-    would then remove the migrations' data (the role catalogue) under the tests that follow. The
-    hook sees the whole session's items, not only this folder's.
-    """
-    items.sort(key=_flushes_the_database)
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium (never a Playwright download), kept off the network."""
@@ -54,18 +32,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
-
-
-@pytest.fixture
-def catalogue(transactional_db):
-    """The fixed role catalogue, written again: the previous browser test's flush removed the migrations' data."""
-    from django.apps import apps
-    from django.core.cache import cache
-
-    from localplatform.identity import catalog
-
-    catalog.load(apps)
-    cache.clear()
 
 
 @pytest.fixture
