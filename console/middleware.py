@@ -8,6 +8,7 @@ from django.utils.cache import patch_vary_headers
 
 from console.client.base import Platform
 from console.client.errors import Forbidden, NotFound, PlatformError, RateLimited, Unauthorized, Unavailable
+from console.client.transport import browser_origin
 from console.views.decorators import page_url, sign_in_redirect
 
 logger = logging.getLogger("console")
@@ -23,8 +24,13 @@ class PlatformMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.platform = None if request.path.startswith(API_PREFIX) else Platform.from_session(request.session)
-        return self.get_response(request)
+        if request.path.startswith(API_PREFIX):
+            request.platform = None
+            return self.get_response(request)
+        request.platform = Platform.from_session(request.session)
+        # The embedded platform builds mail links from the origin the browser used (contract §7).
+        with browser_origin(request.scheme, request.get_host()):
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, PlatformError) or request.path.startswith(API_PREFIX):

@@ -7,12 +7,19 @@ from console.client.models import MfaChallenge, TokenResponse
 
 
 def login(
-    platform: Platform, *, email: str, password: str, organization_id: str | None = None
+    platform: Platform,
+    *,
+    email: str,
+    password: str,
+    organization_id: str | None = None,
+    trusted_device_token: str | None = None,
 ) -> TokenResponse | MfaChallenge:
     """POST /auth/login"""
     body: dict[str, Any] = {"email": email, "password": password}
     if organization_id:
         body["organizationId"] = organization_id
+    if trusted_device_token:
+        body["trustedDeviceToken"] = trusted_device_token
     data = platform.call("POST", "/auth/login", body=body, auth=False, scoped=False)
     if isinstance(data, dict) and data.get("mfaRequired"):
         return parse(MfaChallenge, data)

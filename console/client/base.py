@@ -31,6 +31,8 @@ class Platform:
         self.organization_id = org_id  # sent as LakeSail-Organization-Id on organization-scoped calls
         self.calls = 0  # HTTP requests made (refreshes included); tests assert on it
         self.history: list[str] = []  # "GET /org/members 200", for test diagnostics
+        # Headers added to every call, e.g. the browser's User-Agent on sign-in so the login shows its device.
+        self.extra_headers: dict[str, str] = {}
 
     @classmethod
     def from_session(cls, session) -> "Platform | None":
@@ -72,7 +74,7 @@ class Platform:
         return parse_body(response)
 
     def _send(self, method, path, *, params, body, auth, scoped) -> httpx.Response:
-        headers = {}
+        headers = dict(self.extra_headers)
         if auth and self.tokens is not None:
             headers["Authorization"] = f"{self.tokens.token_type} {self.tokens.access_token}"
         if scoped and self.organization_id:

@@ -3,6 +3,7 @@
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from importlib.metadata import PackageNotFoundError, version
 from typing import cast
@@ -18,6 +19,10 @@ from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_u
 # https, so that a production SECURE_SSL_REDIRECT does not bounce the in-process request.
 EMBEDDED_BASE_URL = "https://platform.internal/api/v1"
 EMBEDDED_HOST = "platform.internal"
+
+# The scheme and host of the browser request being served (set by console.middleware.PlatformMiddleware). The
+# embedded platform sees them as its own request's origin, so the links it mails point at this console (§7).
+_browser_origin: ContextVar[tuple[str, str] | None] = ContextVar("lakesail_browser_origin", default=None)
 
 _lock = threading.Lock()
 _client: httpx.Client | None = None
@@ -76,6 +81,16 @@ def embedded_host() -> str:
     return EMBEDDED_HOST
 
 
+@contextmanager
+def browser_origin(scheme: str, host: str) -> Iterator[None]:
+    """Inside the block, in-process platform requests carry this origin (host already validated by Django)."""
+    token = _browser_origin.set((scheme, host))
+    try:
+        yield
+    finally:
+        _browser_origin.reset(token)
+
+
 class EmbeddedTransport(httpx.WSGITransport):
     """Calls the local platform in-process; each request runs to completion (body read, iterable closed)."""
 
@@ -85,7 +100,13 @@ class EmbeddedTransport(httpx.WSGITransport):
         super().__init__(app=application, remote_addr=remote_addr)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.headers["Host"] = embedded_host()
+        origin = _browser_origin.get()
+        if origin is not None:
+            scheme, host = origin
+            request.url = request.url.copy_with(scheme=scheme, netloc=host.encode("ascii"))
+            request.headers["Host"] = host
+        else:
+            request.headers["Host"] = embedded_host()
         # The nested request resets thread-level URL state (script prefix, urlconf) that the
         # console request around it still needs for reverse().
         prefix, urlconf = get_script_prefix(), get_urlconf()

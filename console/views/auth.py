@@ -4,20 +4,16 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.client import auth
-from console.client.base import Platform
 from console.client.errors import PlatformError
-from console.client.me import get_me
 from console.client.models import MfaChallenge
-from console.client.tokens import TokenBundle
 from console.forms.auth import SignInForm
-from console.sessions import Identity, start_platform_session
+from console.views import sign_in_steps as steps
 from console.views.decorators import navigate
 
 logger = logging.getLogger("console")
@@ -38,28 +34,38 @@ def sign_in(request):
     if request.platform is not None:
         return redirect(next_url or "dashboard")
     form = SignInForm(request.POST if request.method == "POST" else None)
+    unverified = False
     if form.is_valid():
+        email = form.cleaned_data["email"]
         try:
-            challenge = password_sign_in(request, form.cleaned_data["email"], form.cleaned_data["password"])
+            result = auth.login(
+                steps.browser(request),
+                email=email,
+                password=form.cleaned_data["password"],
+                trusted_device_token=steps.trusted_device(request),
+            )
         except PlatformError as error:
             form.add_platform_error(error)
+            unverified = error.code == "email_not_verified"
         else:
-            if challenge is None:
-                return redirect(next_url or "dashboard")
-            form.add_mfa_required()
-    context = {"form": form, "next": next_url or "", "local_mode": not settings.LAKESAIL_API_URL}
+            return steps.continue_sign_in(request, result, next_url)
+    context = {
+        "form": form,
+        "next": next_url or "",
+        "local_mode": not settings.LAKESAIL_API_URL,
+        "unverified": unverified,
+    }
     return render(request, "console/auth/sign_in.html", context)
 
 
 def password_sign_in(request, email: str, password: str) -> MfaChallenge | None:
     """POST /auth/login then GET /me; on success the session holds the login. Returns an MFA challenge if any."""
-    result = auth.login(Platform.anonymous(), email=email, password=password)
+    result = auth.login(
+        steps.browser(request), email=email, password=password, trusted_device_token=steps.trusted_device(request)
+    )
     if isinstance(result, MfaChallenge):
         return result
-    tokens = TokenBundle.issued(result)
-    me = get_me(Platform(request.session, tokens))
-    start_platform_session(request.session, tokens, Identity.from_me(me))
-    rotate_token(request)
+    steps.start_session(request, result)
     return None
 
 

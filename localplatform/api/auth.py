@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from localplatform.api.errors import ApiError
 from localplatform.identity.models import Login, Member, Organization, User
 from localplatform.identity.services.permissions import Access
-from localplatform.identity.services.tokens import read_access_token
+from localplatform.identity.services.tokens import needs_mfa_enrollment, read_access_token
 from localplatform.ids import is_valid_id
 
 ORG_HEADER = "LakeSail-Organization-Id"
@@ -59,6 +59,13 @@ class BearerAuth:
         if login.mfa_enrollment_required and not self.gate_exempt:
             raise ApiError("mfa_enrollment_required", "Set up multi-factor authentication to continue.")
         organization, member = self.organization_context(request, login)
+        if (
+            organization is not None
+            and organization.pk != login.organization_id
+            and not self.gate_exempt
+            and needs_mfa_enrollment(user, organization, login.method)
+        ):  # an organization picked by header gates an unenrolled user like a login into it (§1.4)
+            raise ApiError("mfa_enrollment_required", "This organization requires multi-factor authentication.")
         access = Access.of(member) if member is not None else None
         actor = Actor(user=user, login=login, organization=organization, member=member, access=access)
         request.actor = actor

@@ -49,3 +49,34 @@ class Limit:
 
 # /auth/login: failed attempts per (IP, email).
 LOGIN_FAILURES = Limit("login-failures", limit=10, window=60)
+
+# The other sign-in routes (§1.6): mail-sending routes count every request per (IP, email); the others count
+# failures, per (IP, email) or, without an email, per (IP, token sent).
+LOGIN_CODE_REQUESTS = Limit("login-code-requests", limit=10, window=60)
+LOGIN_CODE_FAILURES = Limit("login-code-failures", limit=10, window=60)
+MFA_FAILURES = Limit("mfa-failures", limit=10, window=60)
+PASSWORD_FORGOT_REQUESTS = Limit("password-forgot-requests", limit=10, window=60)
+PASSWORD_RESET_FAILURES = Limit("password-reset-failures", limit=10, window=60)
+VERIFY_RESEND_REQUESTS = Limit("verify-resend-requests", limit=10, window=60)
+
+
+def every_request(limit: Limit, *parts: str) -> None:
+    """Refuse while the window is full, else count this request (routes that send mail)."""
+    limit.check(*parts)
+    limit.count(*parts)
+
+
+class failures:
+    """Refuse while the window is full; count the block's ApiError if its code is one of `codes`."""
+
+    def __init__(self, limit: Limit, *parts: str, codes: tuple[str, ...]):
+        self.limit, self.parts, self.codes = limit, parts, codes
+
+    def __enter__(self):
+        self.limit.check(*self.parts)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if isinstance(exc, ApiError) and exc.code in self.codes:
+            self.limit.count(*self.parts)
+        return False

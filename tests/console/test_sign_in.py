@@ -93,13 +93,14 @@ def test_platform_field_errors_land_on_the_fields(client, cast):
     assert response.context["form"].errors["email"] == ["Not an address we accept."]
 
 
-def test_mfa_challenge_is_explained(client, cast):
+def test_mfa_challenge_leads_to_the_mfa_step(client, cast):
     challenge = {"mfaRequired": True, "mfaToken": "mfa-token-text", "methods": ["totp"], "expiresIn": 300}
     with faults(on("/auth/login", httpx.Response(200, json=challenge))):
         response = sign_in(client, cast.member)
-    [error] = response.context["form"].non_field_errors()
-    assert "multi-factor" in error
-    assert "mfa-token-text" not in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == "/sign-in/mfa"
+    page = client.get("/sign-in/mfa")
+    assert page.status_code == 200 and "Two-step verification" in page.content.decode()
+    assert "mfa-token-text" not in page.content.decode()  # the MFA token stays in the server-side session
 
 
 def test_form_errors_need_no_platform_call(client, cast):

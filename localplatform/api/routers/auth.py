@@ -3,11 +3,12 @@
 from ninja import Router, Status
 from pydantic import StrictBool
 
+from localplatform.accounts.services import signin
 from localplatform.api import shapes
+from localplatform.api.account_shapes import MfaChallenge
 from localplatform.api.auth import NONE, BearerAuth
-from localplatform.api.errors import ApiError
 from localplatform.api.schemas import Id, Input
-from localplatform.api.throttle import LOGIN_FAILURES
+from localplatform.api.throttle import LOGIN_FAILURES, failures
 from localplatform.identity.models import Login, Permission
 from localplatform.identity.services import credentials, tokens
 
@@ -18,7 +19,7 @@ class LoginIn(Input):
     email: str
     password: str
     organizationId: Id | None = None
-    trustedDeviceToken: str | None = None  # used by MFA logins; accepted and ignored until then
+    trustedDeviceToken: str | None = None  # skips the MFA step while the device is trusted
 
 
 class RefreshIn(Input):
@@ -32,27 +33,16 @@ class LogoutIn(Input):
 
 @router.post(
     "/login",
-    response={200: shapes.TokenResponse, **shapes.errors(400, 401, 403, 422, 429)},
+    response={200: shapes.TokenResponse | MfaChallenge, **shapes.errors(400, 401, 403, 422, 429)},
     summary="Log in with password",
     exclude_unset=True,
 )
 def login(request, body: LoginIn):
-    """Exchanges email and password for tokens."""
+    """Exchanges email and password for tokens, or for an MFA challenge when the user has TOTP enabled."""
     client = tokens.ClientInfo.of(request)
-    throttle_key = (client.ip_address, body.email.strip().lower())
-    LOGIN_FAILURES.check(*throttle_key)
-    try:
+    with failures(LOGIN_FAILURES, client.ip_address, body.email.strip().lower(), codes=("invalid_credentials",)):
         user = credentials.authenticate(body.email, body.password)
-    except ApiError as error:
-        if error.code == "invalid_credentials":
-            LOGIN_FAILURES.count(*throttle_key)
-        raise
-    if body.organizationId is not None:
-        organization = tokens.entry_membership(user, body.organizationId).organization
-    else:
-        organization = tokens.default_organization(user)
-    _login, token_response = tokens.start_login(user, organization, Login.PASSWORD, client)
-    return token_response
+    return signin.finish_first_factor(user, body.organizationId, Login.PASSWORD, client, body.trustedDeviceToken)
 
 
 @router.post(

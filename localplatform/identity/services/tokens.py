@@ -59,9 +59,15 @@ def start_login(
         created_at=now,
         last_used_at=now,
         expires_at=now + login_lifetime(organization),
+        mfa_enrollment_required=needs_mfa_enrollment(user, organization, method),
     )
     User.objects.filter(pk=user.pk).update(last_login_at=now, last_organization=organization)
     return login, issue_tokens(login)
+
+
+def needs_mfa_enrollment(user: User, organization: Organization | None, method: str) -> bool:
+    """The §1.4 gate: the organization requires MFA, the user has not enrolled, and this is no SSO login."""
+    return bool(organization and organization.require_mfa and not user.mfa_enabled and method != Login.SSO)
 
 
 def issue_tokens(login: Login) -> dict:
@@ -137,7 +143,9 @@ def rotate_refresh_token(token: str, organization_id: str | None = None) -> Logi
             login.organization = organization
             login.expires_at = expires_at
             login.last_used_at = now
-            login.save(update_fields=["organization", "expires_at", "last_used_at"])
+            if switched:  # the gate is re-decided for the new organization (§1.4)
+                login.mfa_enrollment_required = needs_mfa_enrollment(login.user, organization, login.method)
+            login.save(update_fields=["organization", "expires_at", "last_used_at", "mfa_enrollment_required"])
             if switched:
                 User.objects.filter(pk=login.user_id).update(last_organization=organization)
             return login

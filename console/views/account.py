@@ -1,0 +1,189 @@
+"""My account: profile, email addresses, password, logins, trusted devices and teams of the signed-in user."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from console.client import account, auth
+from console.client.errors import Conflict, Forbidden, PlatformError, ValidationFailed
+from console.client.me import get_me, list_my_teams
+from console.forms.account import AddEmailForm, ChangePasswordForm, ProfileForm
+from console.htmx import render_partial
+from console.sessions import IDENTITY_KEY, Identity
+from console.views.decorators import navigate, signed_in
+
+
+def _remember(request, me) -> None:
+    """Keep the layout's snapshot of who is signed in up to date after a profile change."""
+    request.session[IDENTITY_KEY] = Identity.from_me(me).as_dict()
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def account_profile(request):
+    """Profile: names (PATCH /me). One call to show it, one to save it."""
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                _remember(request, account.update_me(request.platform, **form.cleaned_data))
+            except (ValidationFailed, Conflict) as error:
+                form.add_platform_error(error)
+            else:
+                messages.success(request, "Your profile was saved.")
+                return redirect("account_profile")
+        me = None
+    else:
+        me = get_me(request.platform)
+        user = me.user
+        form = (
+            ProfileForm(
+                initial={
+                    "given_name": user.given_name,
+                    "family_name": user.family_name,
+                    "display_name": user.display_name,
+                }
+            )
+            if user
+            else ProfileForm()
+        )
+    return render_partial(request, "console/account/profile.html", {"form": form, "me": me, "tab": "profile"})
+
+
+def _emails_page(request, form, status=200):
+    emails = account.list_emails(request.platform).items
+    context = {"emails": emails, "form": form, "tab": "emails"}
+    return render_partial(request, "console/account/emails.html", context, "email-list", status=status)
+
+
+@require_safe
+@signed_in
+def account_emails(request):
+    """Email addresses: primary first; add, make primary (verified only), remove (non-primary)."""
+    return _emails_page(request, AddEmailForm())
+
+
+@require_POST
+@signed_in
+def account_email_add(request):
+    form = AddEmailForm(request.POST)
+    if form.is_valid():
+        try:
+            added = account.add_email(request.platform, email=form.cleaned_data["email"])
+        except (ValidationFailed, Conflict) as error:
+            if error.code == "already_exists":
+                form.add_error("email", "This address already belongs to an account.")
+            else:
+                form.add_platform_error(error)
+        else:
+            messages.success(request, f"We sent a verification link to {added.email}.")
+            return navigate(request, reverse("account_emails"))
+    return _emails_page(request, form, status=422)
+
+
+@require_POST
+@signed_in
+def account_email_primary(request, email_id: str):
+    address = request.POST.get("email", "")
+    try:
+        _remember(request, account.update_me(request.platform, email=address))
+    except (ValidationFailed, Conflict, Forbidden) as error:
+        messages.error(request, error.field_errors.get("email") or error.message)
+    else:
+        messages.success(request, f"{address} is now your primary address.")
+    return navigate(request, reverse("account_emails"))
+
+
+@require_POST
+@signed_in
+def account_email_remove(request, email_id: str):
+    try:
+        account.remove_email(request.platform, email_id)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The address was removed.")
+    return navigate(request, reverse("account_emails"))
+
+
+@require_POST
+@signed_in
+def account_password(request):
+    """Change the password by proving the current one; the platform ends the other logins."""
+    from console.views.mfa import security_page  # the password form lives on the Security page
+
+    form = ChangePasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            account.change_password(
+                request.platform,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except PlatformError as error:
+            if not isinstance(error, ValidationFailed):
+                raise
+            form.add_platform_error(error)
+        else:
+            messages.success(request, "Your password was changed. Your other sign-ins were ended.")
+            return navigate(request, reverse("account_security"))
+    return security_page(request, password_form=form, status=422)
+
+
+@require_safe
+@signed_in
+def account_sessions(request):
+    """Active logins, this one marked; revoke one or sign out everywhere. One call."""
+    logins = account.list_logins(request.platform)
+    context = {"logins": logins, "tab": "sessions", "current_fields": {"current": "true"}}
+    return render_partial(request, "console/account/sessions.html", context, "login-list")
+
+
+@require_POST
+@signed_in
+def account_session_revoke(request, login_id: str):
+    current = request.POST.get("current") == "true"
+    account.revoke_login(request.platform, login_id)
+    if current:
+        request.session.flush()
+        messages.info(request, "You ended this sign-in.")
+        return navigate(request, reverse("sign_in"))
+    messages.success(request, "That sign-in was ended. Its next request will need to sign in again.")
+    return navigate(request, reverse("account_sessions"))
+
+
+@require_POST
+@signed_in
+def account_sessions_revoke_all(request):
+    auth.logout(request.platform, all_logins=True)
+    request.session.flush()
+    messages.success(request, "You signed out everywhere.")
+    return navigate(request, reverse("sign_in"))
+
+
+@require_safe
+@signed_in
+def account_devices(request):
+    """Trusted devices: browsers that skip the MFA step until they expire or are revoked. One call."""
+    devices = account.list_trusted_devices(request.platform)
+    return render_partial(
+        request, "console/account/devices.html", {"devices": devices, "tab": "devices"}, "device-list"
+    )
+
+
+@require_POST
+@signed_in
+def account_device_revoke(request, device_id: str):
+    account.revoke_trusted_device(request.platform, device_id)
+    messages.success(request, "That device will be asked for a code at its next sign-in.")
+    return navigate(request, reverse("account_devices"))
+
+
+@require_safe
+@signed_in
+def account_teams(request):
+    """The teams the user belongs to in this organization, with their team roles. One call."""
+    teams = list_my_teams(request.platform)
+    rows = [(entry, teams.roles_of(entry)) for entry in teams.items]
+    return render_partial(request, "console/account/teams.html", {"rows": rows, "tab": "teams"})

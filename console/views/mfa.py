@@ -1,0 +1,207 @@
+"""Security: password change, TOTP setup with a server-rendered QR code, recovery codes, MFA reset, forced enrollment.
+
+The pending TOTP secret and freshly issued recovery codes stay in the server-side session between
+steps; the codes are shown until the user says they saved them (or ten minutes pass), then forgotten.
+"""
+
+import io
+import time
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from console.client import mfa
+from console.client.errors import Conflict, ValidationFailed
+from console.forms.account import ChangePasswordForm, MfaResetForm, TotpCodeForm
+from console.htmx import render_partial
+from console.views.decorators import navigate, signed_in
+from console.views.sign_in_steps import DEVICE_COOKIE, ENROLL_KEY
+
+SETUP_KEY = "account.totp_setup"
+CODES_KEY = "account.recovery_codes"
+CODES_SHOWN_FOR = 600
+
+
+def enrolling(request) -> bool:
+    """True while the organization requires MFA and this login has not enrolled yet."""
+    return bool(request.session.get(ENROLL_KEY))
+
+
+def security_page(request, *, password_form=None, regenerate_form=None, reset_form=None, status=200):
+    """The Security tab: one call (GET /me/mfa) plus whatever form is being answered."""
+    context = {
+        "mfa": mfa.get_mfa(request.platform),
+        "password_form": password_form or ChangePasswordForm(),
+        "regenerate_form": regenerate_form or TotpCodeForm(prefix="regenerate"),
+        "reset_form": reset_form or MfaResetForm(prefix="reset"),
+        "tab": "security",
+    }
+    return render_partial(request, "console/account/security.html", context, status=status)
+
+
+@require_safe
+@signed_in
+def account_security(request):
+    return security_page(request)
+
+
+@require_safe
+@signed_in
+def mfa_enroll(request):
+    """Forced enrollment: the organization requires MFA before anything else can be used."""
+    if not enrolling(request):
+        return redirect("account_security")
+    return render(request, "console/account/enroll.html", {"status": mfa.get_mfa(request.platform)})
+
+
+@require_POST
+@signed_in
+def mfa_setup_start(request):
+    """Issue a TOTP secret (POST /me/mfa/totp) and go to the page that shows it."""
+    try:
+        enrollment = mfa.start_totp(request.platform)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return navigate(request, reverse("account_security"))
+    request.session[SETUP_KEY] = {
+        "secret": enrollment.secret,
+        "uri": enrollment.otpauth_uri,
+        "expires_at": enrollment.expires_at.isoformat(),
+    }
+    return navigate(request, reverse("mfa_setup"))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def mfa_setup(request):
+    """Scan the QR code (or type the secret), then confirm with one code to turn MFA on."""
+    setup = request.session.get(SETUP_KEY)
+    if not setup:
+        return redirect("mfa_enroll" if enrolling(request) else "account_security")
+    form = TotpCodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            confirmation = mfa.confirm_totp(request.platform, code=form.cleaned_data["code"])
+        except ValidationFailed as error:
+            form.add_platform_error(error)
+        except Conflict:
+            request.session.pop(SETUP_KEY, None)
+            messages.error(request, "The setup expired before it was confirmed. Start again for a new QR code.")
+            return redirect("mfa_enroll" if enrolling(request) else "account_security")
+        else:
+            request.session.pop(SETUP_KEY, None)
+            then = "dashboard" if request.session.pop(ENROLL_KEY, None) else "account_security"
+            keep_codes(request, confirmation.recovery_codes, then=then)
+            messages.success(request, "Multi-factor authentication is on.")
+            return redirect("mfa_recovery_codes")
+    context = {"setup": setup, "form": form, "enrolling": enrolling(request)}
+    return render(request, "console/account/totp_setup.html", context, status=422 if form.errors else 200)
+
+
+@never_cache
+@require_safe
+@signed_in
+def mfa_qr(request):
+    """The pending otpauth URI as an SVG QR code, drawn on the server (no inline style, no script)."""
+    setup = request.session.get(SETUP_KEY)
+    if not setup:
+        return HttpResponse(status=404)
+    image = qrcode.make(setup["uri"], image_factory=qrcode.image.svg.SvgPathFillImage, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def keep_codes(request, codes: list[str], then: str = "account_security") -> None:
+    """Hold new recovery codes for the page that shows them; `then` is where "I saved them" leads."""
+    request.session[CODES_KEY] = {"codes": list(codes), "at": time.time(), "then": then}
+
+
+def kept_codes(request) -> list[str]:
+    kept = request.session.get(CODES_KEY)
+    if not kept or kept.get("at", 0) + CODES_SHOWN_FOR < time.time():
+        request.session.pop(CODES_KEY, None)
+        return []
+    return kept["codes"]
+
+
+@never_cache
+@require_safe
+@signed_in
+def mfa_recovery_codes(request):
+    """The new recovery codes, shown once: copy, download, then "I saved them" forgets them."""
+    codes = kept_codes(request)
+    if not codes:
+        messages.info(request, "Recovery codes are shown only once. Generate new ones if you lost them.")
+        return redirect("account_security")
+    return render(request, "console/account/recovery_codes.html", {"codes": codes})
+
+
+@never_cache
+@require_safe
+@signed_in
+def mfa_recovery_download(request):
+    codes = kept_codes(request)
+    if not codes:
+        return redirect("account_security")
+    identity = request.session.get("platform.identity") or {}
+    text = "LakeSail recovery codes for {}\nEach code works once.\n\n{}\n".format(
+        identity.get("email", ""), "\n".join(codes)
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="lakesail-recovery-codes.txt"'
+    return response
+
+
+@require_POST
+@signed_in
+def mfa_recovery_done(request):
+    kept = request.session.pop(CODES_KEY, None) or {}
+    then = kept.get("then") if kept.get("then") in ("dashboard", "account_security") else "account_security"
+    return navigate(request, reverse(then))
+
+
+@require_POST
+@signed_in
+def mfa_recovery_regenerate(request):
+    """New recovery codes (the old ones stop working); needs a current code from the app."""
+    form = TotpCodeForm(request.POST, prefix="regenerate")
+    if form.is_valid():
+        try:
+            codes = mfa.regenerate_recovery_codes(request.platform, code=form.cleaned_data["code"])
+        except (ValidationFailed, Conflict) as error:
+            form.add_platform_error(error)
+        else:
+            keep_codes(request, codes.recovery_codes)
+            return navigate(request, reverse("mfa_recovery_codes"))
+    return security_page(request, regenerate_form=form, status=422)
+
+
+@require_POST
+@signed_in
+def mfa_reset(request):
+    """Turn MFA off (password or code); the platform ends every login, this one included."""
+    form = MfaResetForm(request.POST, prefix="reset")
+    if form.is_valid():
+        try:
+            mfa.reset_mfa(
+                request.platform,
+                password=form.cleaned_data["password"] or None,
+                code=form.cleaned_data["code"].strip() or None,
+            )
+        except (ValidationFailed, Conflict) as error:
+            form.add_platform_error(error)
+        else:
+            request.session.flush()
+            messages.success(request, "Multi-factor authentication was reset. Sign in again.")
+            response = navigate(request, reverse("sign_in"))
+            response.delete_cookie(DEVICE_COOKIE, samesite="Lax")
+            return response
+    return security_page(request, reset_form=form, status=422)

@@ -1,0 +1,182 @@
+"""The steps of signing in after the password form: one-time email code, the MFA step, and finishing.
+
+Between steps the console keeps what it needs (the MFA token, the email being signed in) in the
+server-side session, never in the page. A trusted device's token, the user's own remember-this-device
+credential, lives in a signed, HttpOnly cookie and is offered to the platform at the next sign-in.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.middleware.csrf import rotate_token
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from console.client import mfa, signup
+from console.client.base import Platform
+from console.client.errors import PlatformError, Unauthorized
+from console.client.me import get_me
+from console.client.models import MfaChallenge, TokenResponse
+from console.client.tokens import TokenBundle
+from console.forms.account import CodeVerifyForm, EmailForm, MfaStepForm
+from console.sessions import Identity, start_platform_session
+
+CHALLENGE_KEY = "signin.mfa"
+CODE_EMAIL_KEY = "signin.code_email"
+ENROLL_KEY = "account.mfa_enrollment_required"
+DEVICE_COOKIE = "lakesail_trusted_device"
+DEVICE_SALT = "console.trusted-device"
+DEVICE_COOKIE_AGE = 90 * 24 * 60 * 60  # the platform decides the real lifetime (at most 90 days)
+
+
+def browser(request) -> Platform:
+    """An anonymous caller for a token-issuing request, passing on the browser's User-Agent.
+
+    The platform describes each login (and a trusted device) by the User-Agent it sees; without this,
+    every login would look like the console itself.
+    """
+    platform = Platform.anonymous()
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:512]
+    if user_agent:
+        platform.extra_headers["User-Agent"] = user_agent
+    return platform
+
+
+def trusted_device(request) -> str | None:
+    """The trusted-device token this browser holds, if its cookie is intact."""
+    return request.get_signed_cookie(DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_COOKIE_AGE)
+
+
+def continue_sign_in(request, result: TokenResponse | MfaChallenge, next_url: str | None):
+    """After a password or code login: the MFA step when the platform asks for it, else finish."""
+    if isinstance(result, MfaChallenge):
+        request.session[CHALLENGE_KEY] = {
+            "token": result.mfa_token,
+            "methods": result.methods,
+            "expires": time.time() + result.expires_in,
+            "next": next_url or "",
+        }
+        return redirect("sign_in_mfa")
+    return finish_sign_in(request, result, next_url)
+
+
+def finish_sign_in(request, result: TokenResponse, next_url: str | None):
+    """GET /me with the new tokens, start the console session, remember the device if the platform trusts it."""
+    start_session(request, result)
+    response = redirect("mfa_enroll" if result.mfa_enrollment_required else next_url or "dashboard")
+    if result.trusted_device_token:
+        response.set_signed_cookie(
+            DEVICE_COOKIE,
+            result.trusted_device_token,
+            salt=DEVICE_SALT,
+            max_age=DEVICE_COOKIE_AGE,
+            httponly=True,
+            secure=not settings.DEBUG,
+            samesite="Lax",
+        )
+    return response
+
+
+def start_session(request, result: TokenResponse) -> None:
+    """The console session now holds this login (a new session key); the enrollment gate is remembered."""
+    tokens = TokenBundle.issued(result)
+    me = get_me(Platform(request.session, tokens))
+    request.session.pop(CHALLENGE_KEY, None)
+    request.session.pop(CODE_EMAIL_KEY, None)
+    start_platform_session(request.session, tokens, Identity.from_me(me))
+    rotate_token(request)
+    if result.mfa_enrollment_required:
+        request.session[ENROLL_KEY] = True
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_in_code(request):
+    """Ask for a one-time code by email (the same answer whether or not the address has an account)."""
+    if request.platform is not None:
+        return redirect("dashboard")
+    form = EmailForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            signup.request_login_code(Platform.anonymous(), email=form.cleaned_data["email"])
+        except PlatformError as error:
+            form.add_platform_error(error)
+        else:
+            request.session[CODE_EMAIL_KEY] = form.cleaned_data["email"]
+            return redirect("sign_in_code_verify")
+    return render(request, "console/auth/code_request.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_in_code_verify(request):
+    """Enter the emailed code; MFA applies after it exactly as after a password."""
+    email = request.session.get(CODE_EMAIL_KEY)
+    if request.platform is not None or not email:
+        return redirect("dashboard" if request.platform is not None else "sign_in_code")
+    data = {**request.POST.dict(), "email": email} if request.method == "POST" else None
+    form = CodeVerifyForm(data, initial={"email": email})
+    if form.is_valid():
+        try:
+            result = signup.verify_login_code(
+                browser(request),
+                email=email,
+                code=form.cleaned_data["code"],
+                trusted_device_token=trusted_device(request),
+            )
+        except PlatformError as error:
+            if error.code == "invalid_credentials":
+                form.add_error(
+                    "code", "That code is wrong or has expired. Check the latest email, or ask for a new code."
+                )
+            else:
+                form.add_platform_error(error)
+        else:
+            return continue_sign_in(request, result, None)
+    return render(request, "console/auth/code_verify.html", {"form": form, "email": email})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_in_mfa(request):
+    """The MFA step: a code from the authenticator app or one recovery code, and "trust this device"."""
+    challenge = request.session.get(CHALLENGE_KEY)
+    if request.platform is not None:
+        return redirect("dashboard")
+    if not challenge or challenge.get("expires", 0) < time.time():
+        request.session.pop(CHALLENGE_KEY, None)
+        if challenge:
+            messages.info(request, "The sign-in took too long. Sign in again.")
+        return redirect("sign_in")
+    form = MfaStepForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = mfa.complete_mfa_login(
+                browser(request),
+                mfa_token=challenge["token"],
+                code=data["code"] or None,
+                recovery_code=data["recovery_code"] or None,
+                trust_device=data["trust_device"],
+            )
+        except Unauthorized as error:
+            if error.code != "invalid_mfa_code":
+                return _challenge_spent(request)
+            wrong_code(form, recovery=bool(data["recovery_code"]))
+        except PlatformError as error:
+            form.add_platform_error(error)
+        else:
+            return finish_sign_in(request, result, challenge.get("next") or None)
+    return render(request, "console/auth/mfa_step.html", {"form": form, "methods": challenge.get("methods", [])})
+
+
+def _challenge_spent(request):
+    """The MFA token was burned (too many wrong codes) or expired: start over."""
+    request.session.pop(CHALLENGE_KEY, None)
+    messages.error(request, "This sign-in can no longer be completed (too many tries or too slow). Sign in again.")
+    return redirect("sign_in")
+
+
+def wrong_code(form: MfaStepForm, *, recovery: bool) -> None:
+    if recovery:
+        form.add_error("recovery_code", "That recovery code is not valid or was used before.")
+    else:
+        form.add_error("code", "That code is not valid.")

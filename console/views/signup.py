@@ -1,0 +1,82 @@
+"""Sign-up, "check your email", the verify-email landing page and resending the verification link."""
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from console.client import signup
+from console.client.base import Platform
+from console.client.errors import PlatformError, RateLimited, Unavailable, ValidationFailed
+from console.forms.account import EmailForm, SignUpForm, try_again
+
+SIGNUP_EMAIL_KEY = "signup.email"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_create(request):
+    """A new user and a new organization in which they are Owner; the platform mails a verification link."""
+    if request.platform is not None:
+        return redirect("dashboard")
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            signup.sign_up(
+                Platform.anonymous(),
+                email=data["email"],
+                password=data["password"],
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                organization_name=data["organization_name"],
+            )
+        except PlatformError as error:
+            if error.code == "already_exists":
+                form.add_error("email", "An account with this email already exists. Sign in, or reset your password.")
+            else:
+                form.add_platform_error(error)
+        else:
+            request.session[SIGNUP_EMAIL_KEY] = data["email"]
+            return redirect("signup_done")
+    return render(request, "console/auth/sign_up.html", {"form": form})
+
+
+@require_safe
+def signup_done(request):
+    """Check your email: where the link went, and how to get another."""
+    email = request.session.get(SIGNUP_EMAIL_KEY)
+    if not email:
+        return redirect("signup_create")
+    form = EmailForm(initial={"email": email})
+    return render(request, "console/auth/check_email.html", {"email": email, "form": form, "purpose": "signup"})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_verify(request):
+    """The landing page of the mailed link: GET asks to confirm (mail scanners may prefetch links), POST verifies."""
+    token = (request.POST.get("token") or request.GET.get("token") or "").strip()
+    error = verified = None
+    if request.method == "POST" and token:
+        try:
+            verified = signup.verify_email(Platform.anonymous(), token=token)
+        except (ValidationFailed, RateLimited, Unavailable) as failure:
+            error = try_again(failure.retry_after) if isinstance(failure, RateLimited) else failure.message
+    context = {"token": token, "error": error, "verified": verified, "signed_in": request.platform is not None}
+    return render(request, "console/auth/verify_email.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verification_resend(request):
+    """Send a fresh verification link; the same answer whether or not the address needs one."""
+    form = EmailForm(
+        request.POST if request.method == "POST" else None, initial={"email": request.GET.get("email", "")}
+    )
+    sent = False
+    if form.is_valid():
+        try:
+            signup.resend_verification(Platform.anonymous(), email=form.cleaned_data["email"])
+        except PlatformError as error:
+            form.add_platform_error(error)
+        else:
+            sent = True
+    context = {"form": form, "sent": sent, "local_mode": not settings.LAKESAIL_API_URL}
+    return render(request, "console/auth/resend.html", context)

@@ -1,0 +1,148 @@
+"""Sign-up, "check your email", the verify-email landing page and resending the link."""
+
+import httpx
+import pytest
+
+from localplatform.identity.models import User
+from tests.client.support import error_response, faults, on
+from tests.console.accounts_support import last_mail, link_token
+
+NEW = {
+    "given_name": "Nina",
+    "family_name": "New",
+    "email": "nina@newco.test",
+    "organization_name": "NewCo",
+    "password": "a-long-enough-password",
+}
+
+
+def recorded(transport) -> list[str]:
+    """The platform calls a block made, as "METHOD /path"."""
+    return [f"{request.method} {request.url.path}" for request in transport.requests]
+
+
+def test_sign_up_page_has_every_field(client, db):
+    response = client.get("/sign-up")
+    assert response.status_code == 200
+    assert set(response.context["form"].fields) == {
+        "given_name",
+        "family_name",
+        "email",
+        "organization_name",
+        "password",
+    }
+    assert 'autocomplete="new-password"' in response.content.decode()
+
+
+def test_sign_up_creates_the_account_and_mails_a_link(client, cast, outbox):
+    with faults(lambda request: None) as transport:
+        response = client.post("/sign-up", NEW)
+    assert recorded(transport) == ["POST /api/v1/auth/signup"]
+    assert response.status_code == 302 and response["Location"] == "/sign-up/check-email"
+    user = User.objects.get(email=NEW["email"])
+    assert user.given_name == "Nina"
+    page = client.get("/sign-up/check-email")
+    assert "nina@newco.test" in page.content.decode() and "Open the Dev mailbox" in page.content.decode()
+    assert link_token(last_mail(NEW["email"]), "/verify-email")
+
+
+def test_sign_up_with_a_registered_email_keeps_what_was_typed(client, cast):
+    response = client.post("/sign-up", {**NEW, "email": cast.owner.email})
+    assert response.status_code == 200
+    assert "already exists" in response.context["form"].errors["email"][0]
+    html = response.content.decode()
+    assert 'value="Nina"' in html and 'value="NewCo"' in html and f'value="{cast.owner.email}"' in html
+    assert NEW["password"] not in html
+
+
+def test_sign_up_short_password_is_refused_before_the_platform(client, db):
+    with faults(lambda request: pytest.fail("no platform call expected")):
+        response = client.post("/sign-up", {**NEW, "password": "short"})
+    assert "password" in response.context["form"].errors
+
+
+def test_platform_field_errors_land_at_the_field(client, db):
+    refusal = error_response(422, "validation_failed", fieldErrors={"organizationName": "Too similar to another."})
+    with faults(on("/auth/signup", refusal)):
+        response = client.post("/sign-up", NEW)
+    assert response.context["form"].errors["organization_name"] == ["Too similar to another."]
+
+
+def test_rate_limited_sign_up_says_when_to_try_again(client, db):
+    with faults(on("/auth/signup", error_response(429, "rate_limited", retryAfter=42))):
+        response = client.post("/sign-up", NEW)
+    assert "Try again in 42 seconds." in response.context["form"].non_field_errors()[0]
+
+
+def test_sign_up_with_the_platform_down(client, db):
+    with faults(on("/auth/signup", httpx.ConnectError("refused"))):
+        response = client.post("/sign-up", NEW)
+    assert "unreachable" in response.context["form"].non_field_errors()[0]
+
+
+def test_signed_in_users_do_not_sign_up(signed_in, cast):
+    assert signed_in(cast.owner).get("/sign-up")["Location"] == "/"
+
+
+def test_check_email_without_a_sign_up_goes_back(client, db):
+    assert client.get("/sign-up/check-email")["Location"] == "/sign-up"
+
+
+def test_verify_email_link_then_sign_in(client, cast, outbox):
+    client.post("/sign-up", NEW)
+    assert (
+        client.post("/sign-in", {"email": NEW["email"], "password": NEW["password"]}).status_code == 200
+    )  # unverified
+    token = link_token(last_mail(NEW["email"]), "/verify-email")
+    with faults(lambda request: None) as transport:
+        landing = client.get(f"/verify-email?token={token}")
+    assert recorded(transport) == []
+    assert landing.status_code == 200 and "Verify my email address" in landing.content.decode()
+    assert (
+        not User.objects.get(email=NEW["email"]).emailaddress_set.filter(verified=True).exists()
+    )  # GET changes nothing
+    done = client.post("/verify-email", {"token": token})
+    assert "Email verified" in done.content.decode()
+    response = client.post("/sign-in", {"email": NEW["email"], "password": NEW["password"]})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_unverified_sign_in_offers_a_new_link(client, cast, outbox):
+    client.post("/sign-up", NEW)
+    response = client.post("/sign-in", {"email": NEW["email"], "password": NEW["password"]})
+    assert response.context["unverified"] is True
+    assert "/verify-email/resend?email=nina%40newco.test" in response.content.decode()
+
+
+def test_verify_email_with_a_bad_token(client, db):
+    response = client.post("/verify-email", {"token": "not-a-real-token"})
+    assert response.status_code == 200
+    assert "invalid or has expired" in response.content.decode() and "Send a new link" in response.content.decode()
+
+
+def test_verify_email_without_a_token(client, db):
+    response = client.get("/verify-email")
+    assert "Verification link incomplete" in response.content.decode()
+
+
+def test_resend_gives_the_same_answer_for_unknown_addresses(client, cast, outbox):
+    client.post("/sign-up", NEW)
+    first = link_token(last_mail(NEW["email"]), "/verify-email")
+    known = client.post("/verify-email/resend", {"email": NEW["email"]})
+    unknown = client.post("/verify-email/resend", {"email": "nobody@nowhere.test"})
+    assert known.context["sent"] and unknown.context["sent"]
+    assert (
+        "a new link is on its way" in known.content.decode() and "a new link is on its way" in unknown.content.decode()
+    )
+    assert link_token(last_mail(NEW["email"]), "/verify-email") != first
+
+
+def test_resend_rate_limit(client, db):
+    with faults(on("/auth/email/verify/resend", error_response(429, "rate_limited", retryAfter=300))):
+        response = client.post("/verify-email/resend", {"email": "x@y.test"})
+    assert "Try again in 5 minutes." in response.content.decode()
+
+
+def test_resend_invalid_email_keeps_it(client, db):
+    response = client.post("/verify-email/resend", {"email": "not an email"})
+    assert 'value="not an email"' in response.content.decode()
