@@ -1,8 +1,11 @@
 """members: the organization's member directory (contract §3.13)."""
 
+from pydantic.alias_generators import to_camel
+
 from console.client.base import Platform, parse
+from console.client.member_models import MemberDetail
 from console.client.models import MemberPage
-from console.client.paths import page_params
+from console.client.paths import page_params, segment
 
 
 def search_members(
@@ -28,3 +31,24 @@ def search_members(
     }
     params = page_params(page, limit, sort_by, sort_direction, **filters)
     return parse(MemberPage, platform.call("GET", "/org/members", params=params))
+
+
+def describe_member(platform: Platform, member_id: str) -> MemberDetail:
+    """GET /org/members/{member}"""
+    return parse(MemberDetail, platform.call("GET", f"/org/members/{segment(member_id)}"))
+
+
+def update_member(platform: Platform, member_id: str, **changes) -> MemberDetail:
+    """PATCH /org/members/{member}"""
+    body = {to_camel(name): value for name, value in changes.items()}
+    return parse(MemberDetail, platform.call("PATCH", f"/org/members/{segment(member_id)}", body=body))
+
+
+def replace_member_roles(platform: Platform, member_id: str, role_ids: list[str]) -> None:
+    """PUT /org/members/{member}/roles"""
+    platform.call("PUT", f"/org/members/{segment(member_id)}/roles", body={"roleIds": list(role_ids)})
+
+
+def remove_member(platform: Platform, member_id: str) -> None:
+    """DELETE /org/members/{member}"""
+    platform.call("DELETE", f"/org/members/{segment(member_id)}")

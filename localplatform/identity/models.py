@@ -150,13 +150,22 @@ class Member(Audited):
     # Denormalized from the user so that directory search and sort stay indexed (kept in sync by services).
     sort_name = models.CharField(max_length=255, default="", db_index=True)
     sort_email = models.CharField(max_length=254, default="", db_index=True)
+    # Lower-cased "display given family email": member search reads one column of one table, without a join.
+    search_text = models.CharField(max_length=1024, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "user"], name="member_unique_user")]
         indexes = [
             models.Index(fields=["organization", "sort_name", "id"]),
             models.Index(fields=["organization", "sort_email", "id"]),
+            models.Index(fields=["organization", "search_text"], name="member_org_search"),
         ]
+
+    @staticmethod
+    def directory_columns(user: "User") -> dict[str, str]:
+        """The denormalized sort and search columns for a member of `user`."""
+        text = " ".join((user.display_name, user.given_name, user.family_name, user.email)).lower()
+        return {"sort_name": user.display_name.lower(), "sort_email": user.email.lower(), "search_text": text}
 
 
 class Team(Audited):
@@ -222,3 +231,42 @@ class RefreshToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
+
+
+class Invitation(Audited):
+    """An invitation to join an organization (contract §2.1 Invitation); the token is stored hashed."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    STATUSES = [(s, s) for s in (PENDING, ACCEPTED, CANCELLED, EXPIRED)]
+    ACCOUNT_TYPES = [(Member.MANAGED, Member.MANAGED), (Member.EXTERNAL, Member.EXTERNAL)]
+
+    id = IdField(primary_key=True)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)  # lower-cased (§1.10)
+    role_ids = models.JSONField(default=list)  # org roles granted on acceptance
+    teams = models.JSONField(default=list)  # [{"teamId": ..., "roleIds": [...]}], roles resolved at creation
+    account_type = models.CharField(max_length=16, default=Member.MANAGED, choices=ACCOUNT_TYPES)
+    # Stored status; a pending invitation past expires_at reads as expired before the sweep records it.
+    status = models.CharField(max_length=16, default=PENDING, choices=STATUSES)
+    message = models.CharField(max_length=1023, null=True, blank=True)
+    expires_at = models.DateTimeField()
+    invited_by = models.CharField(max_length=20)  # member id
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.CharField(max_length=20, null=True, blank=True)  # member id
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organization", "status", "created_at"]),
+            models.Index(fields=["organization", "email"]),
+            models.Index(fields=["status", "expires_at"]),
+        ]
+
+    def effective_status(self, now=None) -> str:
+        """The status as the API reports it: "expired" as soon as expires_at has passed."""
+        if self.status == self.PENDING and self.expires_at <= (now or timezone.now()):
+            return self.EXPIRED
+        return self.status

@@ -69,8 +69,7 @@ def add_member(
         updated_at=now,
         created_by=by.id if by else None,
         updated_by=by.id if by else None,
-        sort_name=user.display_name.lower(),
-        sort_email=user.email.lower(),
+        **Member.directory_columns(user),
     )
     member.roles.set(roles)
     return member

@@ -1,0 +1,154 @@
+"""Invitations: the invite dialog, the pending-invitations tab, and the public accept page the mail links to."""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from console.client.base import Platform
+from console.client.errors import Conflict, Forbidden, ValidationFailed
+from console.client.invitations import (
+    accept_invitation,
+    cancel_invitation,
+    create_invitation,
+    describe_invitation,
+    list_invitations,
+    resend_invitation,
+)
+from console.client.roles import list_roles, list_team_roles
+from console.client.teams import list_teams
+from console.forms.members import AcceptForm, InviteForm
+from console.htmx import render_partial
+from console.views.access import access_of
+from console.views.auth import password_sign_in, safe_next
+from console.views.decorators import navigate, signed_in
+
+STATUSES = ("pending", "expired", "accepted", "cancelled")
+PAGE_SIZE = 50
+
+
+@require_safe
+@signed_in
+def invitation_list(request):
+    """GET /org/invitations: one call; the tab is there for those who may manage users."""
+    status = request.GET.get("status") if request.GET.get("status") in STATUSES else "pending"
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    page = list_invitations(request.platform, status=status, page=number, limit=PAGE_SIZE)
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": STATUSES,
+        "page_number": number,
+        "page_size": PAGE_SIZE,
+        "next_field": {"next": request.get_full_path()},
+        "access": access_of(request),
+    }
+    return render_partial(request, "console/invitations/list.html", context, "invitation-table")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
+def member_invite(request):
+    """One invitation per address (POST /org/invitations each); failures stay in the form, by address."""
+    access = access_of(request)
+    roles = [summary.role for summary in list_roles(request.platform).items]
+    team_roles = [summary.role for summary in list_team_roles(request.platform).items]
+    teams = list_teams(request.platform).items
+    data = request.POST if request.method == "POST" else None
+    form = InviteForm(data, roles=roles, teams=teams, team_roles=team_roles, owner=access.owner)
+    if form.is_valid():
+        invited, failed = send_invitations(request, form)
+        if invited:
+            messages.success(request, f"Invited {', '.join(invited)}.")
+        if not failed:
+            return navigate(request, reverse("invitation_list"))
+        form = keep_failed(form, failed, roles=roles, teams=teams, team_roles=team_roles, owner=access.owner)
+    context = {"form": form, "access": access}
+    status = 422 if form.errors else 200
+    return render_partial(request, "console/invitations/invite.html", context, "invite-form", status=status)
+
+
+def send_invitations(request, form) -> tuple[list[str], dict[str, str]]:
+    invited, failed = [], {}
+    for email in form.cleaned_data["emails"]:
+        try:
+            create_invitation(
+                request.platform,
+                email=email,
+                role_ids=form.cleaned_data["roles"],
+                teams=form.placements(),
+                account_type=form.cleaned_data["account_type"],
+                message=form.cleaned_data["message"] or None,
+            )
+        except (Conflict, Forbidden, ValidationFailed) as error:
+            failed[email] = "; ".join(error.field_errors.values()) or error.message
+        else:
+            invited.append(email)
+    return invited, failed
+
+
+def keep_failed(form, failed: dict[str, str], **options) -> InviteForm:
+    """The form again with only the addresses that failed, each error named by address; the rest kept."""
+    data = form.data.copy()
+    data["emails"] = "\n".join(failed)
+    kept = InviteForm(data, **options)
+    kept.is_valid()
+    for email, text in failed.items():
+        kept.add_error("emails", f"{email}: {text}")
+    return kept
+
+
+@require_POST
+@signed_in
+def invitation_resend(request, invitation_id: str):
+    """POST /org/invitations/{invitation}/resend: a fresh link and expiry."""
+    try:
+        invitation = resend_invitation(request.platform, invitation_id)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Sent the invitation to {invitation.email} again.")
+    return navigate(request, safe_next(request) or reverse("invitation_list"))
+
+
+@require_POST
+@signed_in
+def invitation_cancel(request, invitation_id: str):
+    """DELETE /org/invitations/{invitation}: the link stops working."""
+    try:
+        cancel_invitation(request.platform, invitation_id)
+    except Conflict as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The invitation was cancelled.")
+    return navigate(request, safe_next(request) or reverse("invitation_list"))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request, token: str):
+    """Public: who invites whom; sign in to accept, or create the account here and be signed in."""
+    invitation = describe_invitation(Platform.anonymous(), token)
+    form = AcceptForm(request.POST if request.method == "POST" and not invitation.account_exists else None)
+    error = None
+    if request.method == "POST" and invitation.status == "pending":
+        try:
+            if invitation.account_exists:
+                if request.platform is None:
+                    return navigate(request, f"{reverse('sign_in')}?next={request.path}")
+                accept_invitation(request.platform, token)
+                messages.success(request, f"You joined {invitation.organization.name}.")
+                return navigate(request, reverse("dashboard"))
+            if form.is_valid():
+                accept_invitation(Platform.anonymous(), token, **form.cleaned_data)
+                password_sign_in(request, invitation.email, form.cleaned_data["password"])
+                messages.success(request, f"Welcome to {invitation.organization.name}.")
+                return navigate(request, reverse("dashboard"))
+        except ValidationFailed as failure:
+            form.add_platform_error(failure)
+        except (Conflict, Forbidden) as failure:
+            error = failure.message
+    context = {"invitation": invitation, "form": form, "error": error, "token": token}
+    return render(request, "console/invitations/accept.html", context, status=422 if form.errors else 200)

@@ -1,0 +1,185 @@
+"""Members: the directory (search, filters, sort, paging, bulk actions) and one member's detail."""
+
+import re
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from console.client.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from console.client.members import describe_member, remove_member, replace_member_roles, search_members
+from console.client.teams import list_teams
+from console.forms.members import MemberFilterForm, RolesForm
+from console.htmx import render_partial
+from console.views.access import access_of, remember_own_roles
+from console.views.auth import safe_next
+from console.views.decorators import navigate, signed_in
+
+TEAM_CHOICES = 100  # the team filter lists the first teams by name (GET /org/teams, one page)
+BULK_LIMIT = 50  # one page of the directory
+ID = re.compile(r"[A-Z0-9]{1,20}")  # contract §1.2
+
+
+@require_safe
+@signed_in
+def member_list(request):
+    """GET /org/members and GET /org/teams: two platform calls for the whole screen, whatever its size."""
+    access = access_of(request)
+    teams = list_teams(request.platform, limit=TEAM_CHOICES).items
+    form = MemberFilterForm(request.GET)
+    form.is_valid()
+    params = form.search_params()
+    page = search_members(request.platform, **params)
+    context = {
+        "form": form,
+        "page": page,
+        "teams": teams,
+        "page_number": params["page"],
+        "page_size": params["limit"],
+        "access": access,
+        "selectable": access.manage_users or access.assign_roles,
+        "sort": form.value("sort") or "name",
+        "filtered": any(form.value(name) for name in ("q", "role", "team", "type", "status")),
+        "columns": [
+            {"key": "name", "label": "Name"},
+            {"key": "email", "label": "Email"},
+            {"key": "", "label": "Roles"},
+            {"key": "", "label": "Teams"},
+            {"key": "", "label": "Status"},
+            {"key": "", "label": "Last sign-in"},
+        ],
+    }
+    return render_partial(request, "console/members/list.html", context, "member-table")
+
+
+@require_POST
+@signed_in
+def member_bulk(request):
+    """Confirm, then apply, a removal or a role change to the selected members (one call per member)."""
+    access = access_of(request)
+    action = request.POST.get("action")
+    ids = [i for i in dict.fromkeys(request.POST.getlist("member")) if ID.fullmatch(i)][:BULK_LIMIT]
+    back = safe_next(request) or reverse("member_list")
+    if action not in ("remove", "roles") or not ids:
+        messages.warning(request, "Select at least one member first.")
+        return navigate(request, back)
+    details = [describe_member(request.platform, member_id) for member_id in ids]
+    catalogue = details[0].included.roles
+    confirmed = request.POST.get("confirmed") == "yes"
+    form = RolesForm(request.POST if confirmed else None, roles=catalogue, owner=access.owner)
+    if confirmed and (action == "remove" or form.is_valid()):
+        done, failed = apply_bulk(request, action, details, form)
+        report_bulk(request, action, done, failed)
+        return navigate(request, back)
+    context = {"action": action, "details": details, "form": form, "next": back, "access": access}
+    return render_partial(request, "console/members/bulk.html", context, "bulk-dialog")
+
+
+def apply_bulk(request, action, details, form) -> tuple[list[str], list[str]]:
+    done, failed = [], []
+    for detail in details:
+        name = detail.member.display_name
+        try:
+            if action == "remove":
+                remove_member(request.platform, detail.member.id)
+            else:
+                replace_member_roles(request.platform, detail.member.id, form.role_ids())
+        except (Conflict, Forbidden, NotFound, ValidationFailed) as error:
+            failed.append(f"{name}: {error.message}")
+        else:
+            done.append(name)
+    return done, failed
+
+
+def report_bulk(request, action, done, failed) -> None:
+    verb = "Removed" if action == "remove" else "Changed the roles of"
+    if done:
+        messages.success(request, f"{verb} {len(done)} member{'s' if len(done) != 1 else ''}: {', '.join(done)}.")
+    for line in failed:
+        messages.error(request, f"Not changed: {line}")
+
+
+@require_safe
+@signed_in
+def member_detail(request, member_id: str):
+    """GET /org/members/{member}: profile, roles (with the editor when allowed), teams, remove."""
+    return render_detail(request, describe_member(request.platform, member_id))
+
+
+def render_detail(request, detail, *, roles_form=None, remove_error=None, status=200):
+    access = access_of(request)
+    if roles_form is None and access.assign_roles:
+        roles_form = RolesForm(roles=detail.included.roles, owner=access.owner, initial_roles=detail.role_ids)
+    holds_owner = any(role.key == "owner" for role in detail.roles)
+    context = {
+        "detail": detail,
+        "member": detail.member,
+        "access": access,
+        "roles_form": roles_form,
+        "remove_error": remove_error,
+        "remove_url": reverse("member_remove", args=[detail.member.id]),
+        "team_links": resolves("team_detail"),
+        "is_self": detail.member.id == access.member_id,
+        # Removing another Owner takes an Owner (§1.13); anyone may leave (the platform keeps the last Owner).
+        "can_remove": detail.member.id == access.member_id
+        or (access.manage_users and (access.owner or not holds_owner)),
+    }
+    return render(request, "console/members/detail.html", context, status=status)
+
+
+@require_POST
+@signed_in
+def member_roles(request, member_id: str):
+    """PUT /org/members/{member}/roles; a refusal (last Owner, Owner-only) shows at the editor."""
+    access = access_of(request)
+    detail = describe_member(request.platform, member_id)
+    form = RolesForm(request.POST, roles=detail.included.roles, owner=access.owner, initial_roles=detail.role_ids)
+    if form.is_valid():
+        try:
+            replace_member_roles(request.platform, member_id, form.role_ids())
+        except (Conflict, Forbidden, ValidationFailed) as error:
+            if not explainable(error):
+                raise
+            form.add_platform_error(error)
+            return render_detail(request, detail, roles_form=form, status=error.status or 409)
+        else:
+            if member_id == access.member_id:
+                remember_own_roles(request, form.role_ids())
+            messages.success(request, f"Saved the roles of {detail.member.display_name}.")
+            return navigate(request, reverse("member_detail", args=[member_id]))
+    return render_detail(request, detail, roles_form=form, status=422)
+
+
+@require_POST
+@signed_in
+def member_remove(request, member_id: str):
+    """DELETE /org/members/{member}; the last Owner's refusal shows next to the Remove button."""
+    detail = describe_member(request.platform, member_id)
+    try:
+        remove_member(request.platform, member_id)
+    except (Conflict, Forbidden) as error:
+        if not explainable(error):
+            raise
+        return render_detail(request, detail, remove_error=error.message, status=error.status or 409)
+    messages.success(request, f"{detail.member.display_name} was removed from the organization.")
+    if member_id == access_of(request).member_id:
+        return navigate(request, reverse("dashboard"))  # the platform revoked this login here: sign-in follows
+    return navigate(request, reverse("member_list"))
+
+
+def explainable(error) -> bool:
+    """Refusals shown where the user acted: state conflicts (last Owner), field errors, the Owner-only rule.
+
+    Any other 403 means the user was never allowed to act here: the middleware's 403 page says so.
+    """
+    return not isinstance(error, Forbidden) or error.code == "owner_role_required"
+
+
+def resolves(url_name: str) -> bool:
+    """True when a screen with this URL name (one id argument) exists, e.g. the teams screens."""
+    try:
+        reverse(url_name, args=["A"])
+    except NoReverseMatch:
+        return False
+    return True

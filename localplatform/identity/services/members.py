@@ -1,0 +1,162 @@
+"""Member administration (contract §3.13): profile, account type, status, org roles and removal.
+
+The rules that keep an organization from locking itself out live here: only Owners grant or revoke
+the Owner role or act on another Owner (403 owner_role_required), and the last active Owner can be
+neither removed, demoted nor deactivated (409 last_owner).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from localplatform.api.errors import ApiError
+from localplatform.events import emit
+from localplatform.identity.models import Member, Role, Team, TeamMember, User
+from localplatform.identity.services.permissions import Access
+from localplatform.identity.services.tokens import revoke_all_logins
+
+PROFILE_FIELDS = ("given_name", "family_name", "display_name")
+
+
+def role_ids_of(member: Member) -> list[str]:
+    """The member's org role ids in catalogue order."""
+    return list(member.roles.order_by("position").values_list("id", flat=True))
+
+
+def holds_owner(member: Member) -> bool:
+    return member.roles.filter(key="owner").exists()
+
+
+def counting_owners(organization_id: str):
+    """Owners that count for the last-Owner rule: member and user both active (§1.6 last_owner)."""
+    return Member.objects.filter(
+        organization_id=organization_id,
+        roles__key="owner",
+        status=Member.ACTIVE,
+        user__status=User.ACTIVE,
+    )
+
+
+def guard_last_owner(member: Member, action: str) -> None:
+    """409 last_owner when `member` is the only Owner that counts and would stop being one."""
+    owners = counting_owners(member.organization_id)
+    if owners.filter(pk=member.pk).exists() and not owners.exclude(pk=member.pk).exists():
+        raise ApiError(
+            "last_owner",
+            f"{member.user.display_name} is the organization's last Owner and cannot be {action}. "
+            "Make another member an Owner first.",
+        )
+
+
+def guard_owner_target(access: Access, member: Member) -> None:
+    """403 owner_role_required when a non-Owner acts on another member who holds the Owner role (§1.13)."""
+    if member.pk != access.member.pk and not access.is_owner and holds_owner(member):
+        raise ApiError("owner_role_required", "Only an Owner can change or remove another Owner.")
+
+
+def member_event(member: Member, type: str, actor_id: str | None, role_ids: list[str], **extra) -> None:
+    """Emit a member.* event with the §4.1 member data."""
+    user = member.user
+    emit(
+        member.organization_id,
+        type,
+        "member",
+        member.id,
+        user.display_name,
+        data={
+            "memberId": member.id,
+            "userId": user.id,
+            "email": user.email,
+            "displayName": user.display_name,
+            "roleIds": role_ids,
+            **extra,
+            "actorMemberId": actor_id,
+        },
+        owner_member_id=member.id,
+    )
+
+
+def emit_joined(member: Member, actor_id: str | None) -> None:
+    """member.joined for a newly created membership (invitation, SSO provisioning, admin create)."""
+    member_event(member, "member.joined", actor_id, role_ids_of(member))
+
+
+@transaction.atomic
+def update_member(access: Access, member: Member, changes: dict) -> Member:
+    """PATCH /org/members/{member}: profile fields (given_name, family_name, display_name), account_type, status."""
+    guard_owner_target(access, member)
+    user = member.user
+    profile = {name: changes[name] for name in PROFILE_FIELDS if name in changes}
+    if profile:
+        if member.account_type == Member.EXTERNAL and changes.get("account_type", Member.EXTERNAL) == Member.EXTERNAL:
+            raise ApiError("external_account", "This member's profile is managed by their identity provider.")
+        elsewhere = Member.objects.filter(user=user, status=Member.ACTIVE).exclude(
+            organization_id=member.organization_id
+        )
+        if elsewhere.exists():
+            raise ApiError("in_use", "This person also belongs to another organization and manages their own profile.")
+    status = changes.get("status")
+    if status == Member.DEACTIVATED and member.status != Member.DEACTIVATED:
+        if member.pk == access.member.pk:
+            raise ApiError("invalid_state", "You cannot deactivate yourself; leave the organization instead.")
+        guard_last_owner(member, "deactivated")
+    now = timezone.now()
+    if profile:
+        for name, value in profile.items():
+            setattr(user, name, value.strip())
+        user.updated_at = now
+        user.updated_by = access.member.id
+        user.save(update_fields=[*profile, "updated_at", "updated_by"])  # the directory columns follow (signals.py)
+    if "account_type" in changes:
+        member.account_type = changes["account_type"]
+    if status is not None:
+        member.status = status
+    member.updated_at = now
+    member.updated_by = access.member.id
+    member.save(update_fields=["account_type", "status", "updated_at", "updated_by"])
+    if status == Member.DEACTIVATED:
+        revoke_all_logins(user, member.organization)
+    return member
+
+
+@transaction.atomic
+def replace_roles(access: Access, member: Member, roles: list[Role]) -> bool:
+    """PUT /org/members/{member}/roles: replace every org role; True when the set changed."""
+    previous = role_ids_of(member)
+    owner = next(r for r in Role.objects.filter(key="owner"))
+    had_owner, gets_owner = owner.id in previous, any(r.id == owner.id for r in roles)
+    if had_owner != gets_owner and not access.is_owner:
+        raise ApiError("owner_role_required", "Only an Owner can grant or revoke the Owner role.")
+    if had_owner and not gets_owner:
+        guard_last_owner(member, "demoted")
+    if {r.id for r in roles} == set(previous):
+        return False
+    member.roles.set(roles)
+    member.updated_at = timezone.now()
+    member.updated_by = access.member.id
+    member.save(update_fields=["updated_at", "updated_by"])
+    member_event(member, "member.roles_changed", access.member.id, role_ids_of(member), previousRoleIds=previous)
+    return True
+
+
+@transaction.atomic
+def remove_member(access: Access, member: Member) -> None:
+    """DELETE /org/members/{member}: end the membership, its roles, team memberships and logins here."""
+    guard_owner_target(access, member)
+    guard_last_owner(member, "removed")
+    role_ids = role_ids_of(member)
+    teams = list(Team.objects.filter(memberships__member=member).order_by("name"))
+    actor_id = access.member.id
+    for team in teams:
+        emit(
+            member.organization_id,
+            "team.member_removed",
+            "team",
+            team.id,
+            team.name,
+            data={"teamId": team.id, "teamName": team.name, "memberId": member.id, "actorMemberId": actor_id},
+            team_ids=[team.id],
+        )
+    member_event(member, "member.removed", actor_id, role_ids)
+    TeamMember.objects.filter(member=member).delete()
+    revoke_all_logins(member.user, member.organization)
+    member.delete()

@@ -1,0 +1,248 @@
+"""Invite dialog, pending invitations tab, and the public accept page the mail links to."""
+
+import re
+
+import httpx
+import pytest
+from django.core import mail
+
+from localplatform.identity.models import Invitation, Member, TeamMember
+from localplatform.identity.services import directory
+from tests.client.support import faults, on
+from tests.console.test_dashboard import text_of
+from tests.console.test_members import calls_of, warm
+
+HTMX_INVITE = {"HX-Request": "true", "HX-Target": "invite-form"}
+
+
+def token_in_mail(email: str) -> str:
+    message = next(m for m in reversed(mail.outbox) if email in m.to)
+    found = re.search(r"/invitations/([A-Za-z0-9_-]{43})", message.body)
+    assert found, message.body
+    return found.group(1)
+
+
+def invite(client, emails: str, **fields):
+    return client.post("/members/invite", {"emails": emails, "account_type": "managed", **fields})
+
+
+# --- invite --------------------------------------------------------------------------------------
+
+
+def test_invite_form_offers_roles_teams_and_team_roles(signed_in, cast):
+    client = signed_in(cast.owner)
+    warm(client)
+    response = client.get("/members/invite", headers=HTMX_INVITE)
+    assert response.status_code == 200
+    assert calls_of(response) == ["GET /org/roles", "GET /org/team-roles", "GET /org/teams"]
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="invite-form">')
+    assert f'value="{directory.role("owner").id}"' in html and "Break-glass" in html
+    assert f'name="team_{cast.team.id}"' in html and "Contributor" in html and "Not in this team" in html
+
+
+def test_several_addresses_one_invitation_each(signed_in, cast):
+    client = signed_in(cast.owner)
+    admin = directory.role("admin").id
+    viewer = directory.role("viewer").id
+    response = invite(
+        client,
+        "ann@new.test, Ben@New.test\nann@new.test",
+        roles=[admin],
+        message="Welcome!",
+        **{f"team_{cast.team.id}": viewer},
+    )
+    assert response.status_code == 302 and response["Location"] == "/members/invitations"
+    invitations = Invitation.objects.filter(organization=cast.org).order_by("email")
+    assert [i.email for i in invitations] == ["ann@new.test", "ben@new.test"]
+    assert invitations[0].role_ids == [admin]
+    assert invitations[0].teams == [{"teamId": cast.team.id, "roleIds": [viewer]}]
+    assert invitations[0].message == "Welcome!"
+    assert len(mail.outbox) == 2
+
+
+def test_per_address_errors_keep_the_input(signed_in, cast):
+    client = signed_in(cast.owner)
+    response = client.post(
+        "/members/invite",
+        {"emails": "new@new.test, member@acme.test", "account_type": "external", "message": "Hi there"},
+        headers=HTMX_INVITE,
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="invite-form">')
+    text = text_of(response)
+    assert "member@acme.test:" in text and "already" in text
+    # The invited address is done; the failed one stays in the field, with every other choice.
+    assert re.search(r"<textarea[^>]*>\s*member@acme.test</textarea>", html)
+    assert re.search(r'<option value="external" selected>', html)
+    assert "Hi there" in html
+    assert Invitation.objects.filter(email="new@new.test").exists()
+
+
+def test_invalid_addresses_are_named_at_the_field(signed_in, cast):
+    response = invite(signed_in(cast.owner), "good@new.test, not-an-address")
+    assert response.status_code == 422
+    assert "Not an email address: not-an-address." in text_of(response)
+    assert not Invitation.objects.exists()
+
+
+def test_break_glass_invitation_needs_confirmation(signed_in, cast):
+    client = signed_in(cast.owner)
+    response = invite(client, "boss@new.test", roles=[directory.role("owner").id])
+    assert response.status_code == 422
+    assert "Confirm that you mean to grant a break-glass role." in text_of(response)
+    assert not Invitation.objects.exists()
+
+
+def test_admin_is_not_offered_owner_in_the_invite(signed_in, cast):
+    html = signed_in(cast.admin).get("/members/invite").content.decode()
+    assert f'value="{directory.role("owner").id}"' not in html
+    assert f'value="{directory.role("admin").id}"' in html
+
+
+def test_plain_member_cannot_invite(signed_in, cast):
+    client = signed_in(cast.member)
+    response = invite(client, "x@new.test")
+    assert response.status_code == 422
+    assert "x@new.test:" in text_of(response)
+    assert not Invitation.objects.exists()
+    assert client.get("/members/invitations").status_code == 403
+
+
+# --- pending invitations --------------------------------------------------------------------------
+
+
+def test_pending_tab_lists_with_one_call(signed_in, cast):
+    client = signed_in(cast.owner)
+    invite(
+        client,
+        "ann@new.test",
+        roles=[directory.role("admin").id],
+        **{f"team_{cast.team.id}": directory.role("viewer").id},
+    )
+    warm(client)
+    response = client.get("/members/invitations")
+    assert calls_of(response) == ["GET /org/invitations"]
+    text = text_of(response)
+    assert "ann@new.test Admin Data Platform (Viewer) Olivia Owner" in text
+    assert "Resend to ann@new.test" in text and "Cancel the invitation of ann@new.test" in text
+
+
+def test_resend_and_cancel(signed_in, cast):
+    client = signed_in(cast.owner)
+    invite(client, "ann@new.test")
+    first = token_in_mail("ann@new.test")
+    invitation = Invitation.objects.get(email="ann@new.test")
+    response = client.post(f"/members/invitations/{invitation.id}/resend", follow=True)
+    assert "Sent the invitation to ann@new.test again." in text_of(response)
+    assert token_in_mail("ann@new.test") != first
+    response = client.post(f"/members/invitations/{invitation.id}/cancel", follow=True)
+    assert "The invitation was cancelled." in text_of(response)
+    invitation.refresh_from_db()
+    assert invitation.status == "cancelled"
+    response = client.post(f"/members/invitations/{invitation.id}/cancel", follow=True)
+    assert "pending" in text_of(response).lower()  # the platform's invalid_state message, as a toast
+
+
+def test_status_tabs_and_empty_state(signed_in, cast):
+    client = signed_in(cast.owner)
+    text = text_of(client.get("/members/invitations?status=accepted"))
+    assert "No accepted invitations" in text
+    assert client.get("/members/invitations?status=bogus&page=x").status_code == 200
+
+
+def test_unknown_invitation_actions_are_not_found(signed_in, cast):
+    client = signed_in(cast.owner)
+    assert client.post("/members/invitations/ZZZZZZZZZZ/resend").status_code == 404
+    assert client.post("/members/invitations/nope/cancel").status_code == 404
+
+
+def test_invitations_tab_when_the_platform_is_down(signed_in, cast):
+    client = signed_in(cast.owner)
+    warm(client)
+    with faults(on("/org/invitations", httpx.ConnectError("refused"))):
+        assert client.get("/members/invitations").status_code == 503
+
+
+# --- accept --------------------------------------------------------------------------------------
+
+
+def test_new_person_creates_an_account_through_the_link(signed_in, client, cast):
+    owner = signed_in(cast.owner)
+    invite(
+        owner,
+        "nina@new.test",
+        roles=[directory.role("admin").id],
+        **{f"team_{cast.team.id}": directory.role("viewer").id},
+    )
+    token = token_in_mail("nina@new.test")
+    owner.post("/sign-out")
+    page = client.get(f"/invitations/{token}")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Join Acme Analytics" in text and "Olivia Owner invited nina@new.test" in text
+    assert "Create account and join" in text
+    response = client.post(
+        f"/invitations/{token}", {"given_name": "Nina", "family_name": "New", "password": "a-long-enough-password"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    member = Member.objects.get(user__email="nina@new.test")
+    assert {r.key for r in member.roles.all()} == {"admin"}
+    placement = TeamMember.objects.get(member=member)
+    assert placement.team == cast.team and [r.key for r in placement.roles.all()] == ["viewer"]
+    assert "Nina New" in text_of(client.get("/"))
+
+
+def test_short_password_is_refused_at_the_field(signed_in, client, cast):
+    invite(signed_in(cast.owner), "nina@new.test")
+    token = token_in_mail("nina@new.test")
+    client.post("/sign-out")
+    response = client.post(f"/invitations/{token}", {"given_name": "Nina", "family_name": "New", "password": "short"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'value="Nina"' in html and 'aria-invalid="true"' in html
+    assert not Member.objects.filter(user__email="nina@new.test").exists()
+
+
+def test_existing_account_signs_in_to_accept(signed_in, client, cast):
+    owner = signed_in(cast.owner)
+    invite(owner, "oscar@globex.test")
+    token = token_in_mail("oscar@globex.test")
+    owner.post("/sign-out")
+    text = text_of(client.get(f"/invitations/{token}"))
+    assert "Sign in to accept" in text and "Create account" not in text
+    client.post("/sign-in", {"email": cast.outsider.email, "password": cast.outsider.password})
+    page = client.get(f"/invitations/{token}")
+    assert "Accept and join Acme Analytics" in text_of(page)
+    response = client.post(f"/invitations/{token}")
+    assert response.status_code == 302
+    assert Member.objects.filter(organization=cast.org, user=cast.outsider.user).exists()
+
+
+def test_someone_else_signed_in_is_refused_in_place(signed_in, cast):
+    owner = signed_in(cast.owner)
+    invite(owner, "oscar@globex.test")
+    token = token_in_mail("oscar@globex.test")
+    response = owner.post(f"/invitations/{token}")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "The invitation is for oscar@globex.test: sign in with that address to accept it." in text
+    assert re.search(r'<div class="alert alert-danger[^"]*" role="alert">', response.content.decode())
+    assert not Member.objects.filter(organization=cast.org, user=cast.outsider.user).exists()
+
+
+def test_cancelled_and_unknown_tokens(signed_in, client, cast):
+    owner = signed_in(cast.owner)
+    invite(owner, "ann@new.test")
+    token = token_in_mail("ann@new.test")
+    owner.post(f"/members/invitations/{Invitation.objects.get().id}/cancel")
+    assert "This invitation was cancelled." in text_of(client.get(f"/invitations/{token}"))
+    assert client.get("/invitations/" + "x" * 43).status_code == 404
+    assert client.get("/invitations/bad%20token").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/members/invite", "/members/invitations"])
+def test_anonymous_is_sent_to_sign_in(client, cast, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in?next=")
