@@ -1,0 +1,224 @@
+"""A team's page: members with roles, the add-member picker, inline role changes, removal; who may do what."""
+
+import re
+
+import httpx
+import pytest
+
+from localplatform.identity.models import TeamMember
+from localplatform.identity.services import directory
+from tests.client.support import faults, on
+from tests.conftest import _person
+from tests.console.test_dashboard import text_of
+from tests.console.test_teams import calls, post_actions
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def newcomer(cast):
+    return _person(cast.org, "nia@acme.test", "Nia", "Newcomer", "member")
+
+
+def roles_in(team, person) -> set[str]:
+    return {role.key for role in TeamMember.objects.get(team=team, member=person.member).roles.all()}
+
+
+class TestPage:
+    def test_owner_manages_members_with_two_calls(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        client.get(f"/teams/{cast.team.id}")
+        response = client.get(f"/teams/{cast.team.id}")
+        assert calls(response) == [f"GET /org/teams/{cast.team.id}", f"GET /org/teams/{cast.team.id}/members"]
+        text = text_of(response)
+        assert "Data Platform" in text and "2 members · new members join as Contributor" in text
+        assert "Adam Admin admin@acme.test Team Admin Inherited via Owner/Admin" in text
+        assert "Mia Member member@acme.test Contributor Change" in text
+        assert "Add a member" in text
+        actions = post_actions(response)
+        mia, olivia = cast.member.member.id, cast.owner.member.id
+        assert f"/teams/{cast.team.id}/members/{mia}/roles" in actions
+        assert f"/teams/{cast.team.id}/members/{mia}/remove" in actions
+        assert f"/teams/{cast.team.id}/members/{olivia}/remove" in actions
+        # The inherited admin can be neither re-roled nor removed here.
+        assert not any(cast.admin.member.id in action for action in actions)
+
+    def test_team_admin_manages_their_own_team(self, signed_in, cast, team_admin):
+        response = signed_in(team_admin).get(f"/teams/{cast.team.id}")
+        assert "GET /me/teams" in calls(response)
+        assert "Add a member" in text_of(response)
+        assert f"/teams/{cast.team.id}/members/add" in post_actions(response)
+
+    def test_team_admin_gets_no_admin_actions_on_another_team(self, signed_in, cast, team_admin, other_team):
+        client = signed_in(team_admin)
+        page = client.get(f"/teams/{other_team.id}")
+        assert page.status_code == 200 and "Olivia Owner" in text_of(page)
+        assert "Add a member" not in text_of(page) and post_actions(page) == []
+        settings = client.get(f"/teams/{other_team.id}/settings")
+        assert "Read-only" in text_of(settings) and post_actions(settings) == []
+        # The platform refuses what the screen does not offer.
+        assert client.post(f"/teams/{other_team.id}/members/{cast.owner.member.id}/remove").status_code == 403
+        assert client.post(f"/teams/{other_team.id}/delete").status_code == 403
+        assert TeamMember.objects.filter(team=other_team).count() == 1
+
+    def test_contributor_sees_the_team_read_only(self, signed_in, cast, newcomer):
+        client = signed_in(cast.member)
+        page = client.get(f"/teams/{cast.team.id}")
+        text = text_of(page)
+        assert "Mia Member" in text and "Olivia Owner" in text and "Inherited via Owner/Admin" in text
+        assert "Add a member" not in text and "Change" not in text and post_actions(page) == []
+        refused = client.post(f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id})
+        assert refused.status_code == 403
+        assert not TeamMember.objects.filter(member=newcomer.member).exists()
+
+    def test_sort_and_paging_swap_the_table(self, signed_in, cast):
+        response = signed_in(cast.owner).get(
+            f"/teams/{cast.team.id}?sort=-email", headers={**HX, "HX-Target": "team-members"}
+        )
+        html = response.content.decode()
+        assert html.lstrip().startswith('<div id="team-members"') and "<html" not in html
+        emails = re.findall(r'cell-secondary">([a-z]+@acme\.test)<', html)
+        assert emails == ["owner@acme.test", "member@acme.test", "admin@acme.test"]
+
+    def test_members_link_to_their_member_page_when_it_exists(self, signed_in, cast):
+        from django.urls import NoReverseMatch, reverse
+
+        html = signed_in(cast.owner).get(f"/teams/{cast.team.id}").content.decode()
+        try:
+            url = reverse("member_detail", args=[cast.member.member.id])
+        except NoReverseMatch:
+            assert "Mia Member</span>" in html
+        else:
+            assert f'href="{url}">Mia Member</a>' in html
+
+    def test_unknown_team_and_platform_down(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        assert client.get("/teams/NOSUCHTEAM").status_code == 404
+        assert client.get("/teams/lower-case").status_code == 404
+        with faults(on("/members", httpx.ReadTimeout("slow"))):
+            assert client.get(f"/teams/{cast.team.id}").status_code == 503
+
+    def test_another_organizations_team_is_not_found(self, signed_in, cast):
+        client = signed_in(cast.outsider)
+        assert client.get(f"/teams/{cast.team.id}").status_code == 404
+        assert client.post(f"/teams/{cast.team.id}/members/{cast.member.member.id}/remove").status_code == 404
+        assert TeamMember.objects.filter(team=cast.team).count() == 2
+
+    def test_anonymous(self, client, cast):
+        assert client.get(f"/teams/{cast.team.id}")["Location"] == f"/sign-in?next=%2Fteams%2F{cast.team.id}"
+
+
+class TestPicker:
+    def test_finds_members_as_you_type_with_one_call(self, signed_in, cast, newcomer):
+        response = signed_in(cast.owner).get(
+            f"/teams/{cast.team.id}/members/find?find=acme", headers={**HX, "HX-Target": "member-picker-results"}
+        )
+        assert calls(response)[-1:] == ["GET /org/members"] and response.wsgi_request.platform.calls == 1
+        html = response.content.decode()
+        assert html.lstrip().startswith('<fieldset id="member-picker-results"')
+        assert re.search(rf'value="{newcomer.member.id}" id="pick-{newcomer.member.id}"\s*>', html)
+        # Mia is already on the team: shown, not choosable.
+        assert re.search(rf'value="{cast.member.member.id}" id="pick-{cast.member.member.id}" disabled', html)
+        assert "Already on the team" in html
+
+    def test_no_match(self, signed_in, cast):
+        response = signed_in(cast.owner).get(
+            f"/teams/{cast.team.id}/members/find?find=nobody", headers={**HX, "HX-Target": "member-picker-results"}
+        )
+        assert "No active member matches “nobody”." in text_of(response)
+
+    def test_without_javascript_the_search_reloads_the_team_page(self, signed_in, cast, newcomer):
+        client = signed_in(cast.owner)
+        response = client.get(f"/teams/{cast.team.id}/members/find?find=nia")
+        assert response.status_code == 302 and response["Location"] == f"/teams/{cast.team.id}?find=nia"
+        page = client.get(response["Location"])
+        assert "Nia Newcomer" in text_of(page) and 'value="nia"' in page.content.decode()
+
+
+class TestAdd:
+    def test_add_with_chosen_roles(self, signed_in, cast, newcomer):
+        client = signed_in(cast.owner)
+        viewer = directory.role("viewer").id
+        response = client.post(
+            f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id, "role_ids": [viewer]}
+        )
+        assert response.status_code == 302 and response["Location"] == f"/teams/{cast.team.id}"
+        assert roles_in(cast.team, newcomer) == {"viewer"}
+        assert "Nia Newcomer added to the team." in text_of(client.get(response["Location"]))
+
+    def test_no_roles_means_the_team_default(self, signed_in, cast, newcomer):
+        signed_in(cast.owner).post(f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id})
+        assert roles_in(cast.team, newcomer) == {"contributor"}
+
+    def test_nobody_chosen_keeps_the_search(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        response = client.post(f"/teams/{cast.team.id}/members/add", {"find": "ni"})
+        assert response["Location"] == f"/teams/{cast.team.id}?find=ni"
+        assert "Choose a member to add." in text_of(client.get(response["Location"]))
+
+    def test_already_on_the_team(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        response = client.post(f"/teams/{cast.team.id}/members/add", {"member_id": cast.member.member.id})
+        assert "already on the team" in text_of(client.get(response["Location"]))
+
+
+class TestRoles:
+    def test_inline_change_swaps_the_cell(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        viewer, admin = directory.role("viewer").id, directory.role("team_admin").id
+        response = client.post(
+            f"/teams/{cast.team.id}/members/{cast.member.member.id}/roles",
+            {"role_ids": [viewer, admin], "member_name": "Mia Member"},
+            headers={**HX, "HX-Target": f"member-roles-{cast.member.member.id}"},
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.lstrip().startswith(f'<div id="member-roles-{cast.member.member.id}"')
+        assert "Team Admin" in html and "Viewer" in html
+        assert "Mia Member&#x27;s team roles changed." in html  # out-of-band toast
+        assert roles_in(cast.team, cast.member) == {"viewer", "team_admin"}
+        assert calls(response) == [
+            "GET /org/team-roles",
+            f"PUT /org/teams/{cast.team.id}/members/{cast.member.member.id}/roles",
+        ]
+
+    def test_no_role_is_refused_in_place(self, signed_in, cast):
+        response = signed_in(cast.owner).post(
+            f"/teams/{cast.team.id}/members/{cast.member.member.id}/roles",
+            {"member_name": "Mia Member"},
+            headers={**HX, "HX-Target": f"member-roles-{cast.member.member.id}"},
+        )
+        assert response.status_code == 422
+        assert "Choose at least one team role." in response.content.decode()
+        assert roles_in(cast.team, cast.member) == {"contributor"}
+
+    def test_without_javascript_back_to_the_page(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        response = client.post(
+            f"/teams/{cast.team.id}/members/{cast.member.member.id}/roles", {"role_ids": [directory.role("viewer").id]}
+        )
+        assert response.status_code == 302
+        assert roles_in(cast.team, cast.member) == {"viewer"}
+
+    def test_contributor_cannot_change_roles(self, signed_in, cast):
+        response = signed_in(cast.member).post(
+            f"/teams/{cast.team.id}/members/{cast.owner.member.id}/roles", {"role_ids": [directory.role("viewer").id]}
+        )
+        assert response.status_code == 403
+        assert roles_in(cast.team, cast.owner) == {"team_admin"}
+
+
+class TestRemove:
+    def test_remove(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        response = client.post(f"/teams/{cast.team.id}/members/{cast.member.member.id}/remove")
+        assert response.status_code == 302
+        assert not TeamMember.objects.filter(member=cast.member.member).exists()
+        assert "Member removed from the team. They stay in the organization." in text_of(
+            client.get(response["Location"])
+        )
+
+    def test_remove_is_post_only_and_needs_a_member_on_the_team(self, signed_in, cast, newcomer):
+        client = signed_in(cast.owner)
+        assert client.get(f"/teams/{cast.team.id}/members/{cast.member.member.id}/remove").status_code == 405
+        assert client.post(f"/teams/{cast.team.id}/members/{newcomer.member.id}/remove").status_code == 404
