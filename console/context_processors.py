@@ -33,7 +33,26 @@ class NavSection:
 
 # The sidebar. A new screen area adds its entry here (and nowhere else); areas that do not exist yet
 # have no entry, so the navigation never shows a dead link.
-NAVIGATION: tuple[NavSection, ...] = (NavSection("", (NavItem("Dashboard", "dashboard", "speedometer2"),)),)
+NAVIGATION: tuple[NavSection, ...] = (
+    NavSection("", (NavItem("Dashboard", "dashboard", "speedometer2"),)),
+    NavSection(
+        "Organization",
+        (
+            NavItem("Members", "member_list", "people", match=("member", "invitation")),
+            NavItem(
+                "Teams",
+                "team_list",
+                "diagram-3",
+                match=("team_list", "team_create", "team_detail", "team_settings", "team_delete", "team_member"),
+            ),
+            NavItem("Roles", "role_list", "shield-lock", match=("role", "team_role", "permission")),
+        ),
+    ),
+    NavSection(
+        "Operations",
+        (NavItem("Notifications", "notification_channel_list", "bell", match=("notification",)),),
+    ),
+)
 
 
 def theme_choice(request) -> str:

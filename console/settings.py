@@ -72,6 +72,13 @@ INSTALLED_APPS = [
     "console",
     "localplatform.identity",
     "localplatform.events",
+    # Accounts: sign-up, email addresses, password reset, login codes, MFA on django-allauth's models.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "localplatform.accounts",
+    "localplatform.notifications",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.PlatformMiddleware",
+    "console.enrollment.MfaEnrollmentMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "console.urls"
@@ -131,6 +140,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# Password reset links live 1 hour (§3.1.11); email verification links 24 h, single use (§3.1.13).
+PASSWORD_RESET_TIMEOUT = 3600
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 1
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "LakeSail: "
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 600
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+# TOTP per §3.8: SHA-1, 6 digits, 30 s, one step either way; 10 recovery codes shown as xxxx-xxxx.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "LakeSail"
+MFA_TOTP_PERIOD = 30
+MFA_TOTP_DIGITS = 6
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_RECOVERY_CODE_DIGITS = 8
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -206,7 +238,18 @@ if SMTP_HOST:
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    # Local mode: the Dev mailbox (GET /_local/outbox) shows every message stored by this backend.
+    MAILERS = {"default": {"BACKEND": "localplatform.accounts.mail.OutboxBackend"}}
+
+# --- Background work: Django's tasks framework; `manage.py db_worker` runs the database queue ----
+# Tests run tasks in-process (immediate backend); the retry test switches to the database backend.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+    }
+}
+# Notification delivery retries (§4.4): seconds to wait before the 2nd, 3rd, ... attempt.
+LAKESAIL_NOTIFY_RETRY_DELAYS = env.list("LAKESAIL_NOTIFY_RETRY_DELAYS", cast=int, default=[60, 300, 1800])
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

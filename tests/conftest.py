@@ -128,3 +128,47 @@ def login(api):
         return response.json()
 
     return _login
+
+
+@pytest.fixture
+def team_admin(cast) -> Person:
+    """Tara Teamadmin, tara@acme.test: org role Member, Team Admin of "Data Platform" only (issue 5)."""
+    person = _person(cast.org, "tara@acme.test", "Tara", "Teamadmin", "member")
+    directory.add_team_member(cast.team, person.member, [directory.role("team_admin")])
+    return person
+
+
+@pytest.fixture
+def other_team(cast) -> Team:
+    """The team "Growth" of Acme Analytics, with only its creator, Olivia Owner, in it (issue 5)."""
+    return directory.create_team(cast.org, "Growth", cast.owner.member, "Experiments and funnels")
+
+
+@pytest.fixture
+def billing_viewer(cast) -> Person:
+    """Bill Viewer (billing@acme.test), Billing Viewer of Acme Analytics."""
+    return _person(cast.org, "billing@acme.test", "Bill", "Viewer", "billing_viewer")
+
+
+@pytest.fixture
+def auditor(cast) -> Person:
+    """Audrey Auditor (auditor@acme.test), Auditor of Acme Analytics."""
+    return _person(cast.org, "auditor@acme.test", "Audrey", "Auditor", "auditor")
+
+
+@pytest.fixture
+def outbox(settings):
+    """Mail goes to the local platform's outbox (the Dev mailbox), as in local mode; returns its messages."""
+    from localplatform.accounts.models import OutboxMessage
+
+    settings.MAILERS = {"default": {"BACKEND": "localplatform.accounts.mail.OutboxBackend"}}
+    return OutboxMessage.objects
+
+
+@pytest.fixture
+def dev_mailbox(settings):
+    """Mail goes to the local outbox, as in local mode, so GET /_local/outbox (the Dev mailbox) shows it (issue 3).
+
+    The test environment otherwise swaps every mailer for locmem (django.core.mail.outbox).
+    """
+    settings.MAILERS = {"default": {"BACKEND": "localplatform.accounts.mail.OutboxBackend"}}

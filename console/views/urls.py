@@ -1,12 +1,165 @@
 """Console URLs. View modules: auth (sign-in/out), dashboard, theme, errors (pages for failures)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from console.views import auth, dashboard, theme
+from console.views import (
+    account,
+    auth,
+    channels,
+    dashboard,
+    deliveries,
+    invitations,
+    mailbox,
+    members,
+    mfa,
+    password,
+    roles,
+    rules,
+    sign_in_steps,
+    signup,
+    team_members,
+    teams,
+    theme,
+)
+
+ID = r"(?P<{}>[A-Z0-9]{{1,20}})"  # contract §1.2: anything else is not a platform id (404 here, not 400 there)
 
 urlpatterns = [
     path("", dashboard.dashboard_show, name="dashboard"),
     path("sign-in", auth.sign_in, name="sign_in"),
     path("sign-out", auth.sign_out, name="sign_out"),
+    path("sign-in/code", sign_in_steps.sign_in_code, name="sign_in_code"),
+    path("sign-in/code/verify", sign_in_steps.sign_in_code_verify, name="sign_in_code_verify"),
+    path("sign-in/mfa", sign_in_steps.sign_in_mfa, name="sign_in_mfa"),
+    path("sign-up", signup.signup_create, name="signup_create"),
+    path("sign-up/check-email", signup.signup_done, name="signup_done"),
+    path("verify-email", signup.email_verify, name="email_verify"),
+    path("verify-email/resend", signup.verification_resend, name="verification_resend"),
+    path("forgot-password", password.password_forgot, name="password_forgot"),
+    path("reset-password", password.password_reset, name="password_reset"),
+    path("account", account.account_profile, name="account_profile"),
+    path("account/emails", account.account_emails, name="account_emails"),
+    path("account/emails/add", account.account_email_add, name="account_email_add"),
+    re_path(
+        rf"^account/emails/{ID.format('email_id')}/primary$",
+        account.account_email_primary,
+        name="account_email_primary",
+    ),
+    re_path(
+        rf"^account/emails/{ID.format('email_id')}/remove$",
+        account.account_email_remove,
+        name="account_email_remove",
+    ),
+    path("account/security", mfa.account_security, name="account_security"),
+    path("account/security/password", account.account_password, name="account_password"),
+    path("account/security/enroll", mfa.mfa_enroll, name="mfa_enroll"),
+    path("account/security/totp/start", mfa.mfa_setup_start, name="mfa_setup_start"),
+    path("account/security/totp", mfa.mfa_setup, name="mfa_setup"),
+    path("account/security/totp/qr.svg", mfa.mfa_qr, name="mfa_qr"),
+    path("account/security/recovery-codes", mfa.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("account/security/recovery-codes.txt", mfa.mfa_recovery_download, name="mfa_recovery_download"),
+    path("account/security/recovery-codes/done", mfa.mfa_recovery_done, name="mfa_recovery_done"),
+    path("account/security/recovery-codes/regenerate", mfa.mfa_recovery_regenerate, name="mfa_recovery_regenerate"),
+    path("account/security/mfa/reset", mfa.mfa_reset, name="mfa_reset"),
+    path("account/sessions", account.account_sessions, name="account_sessions"),
+    re_path(
+        rf"^account/sessions/{ID.format('login_id')}/revoke$",
+        account.account_session_revoke,
+        name="account_session_revoke",
+    ),
+    path("account/sessions/revoke-all", account.account_sessions_revoke_all, name="account_sessions_revoke_all"),
+    path("account/devices", account.account_devices, name="account_devices"),
+    re_path(
+        rf"^account/devices/{ID.format('device_id')}/revoke$",
+        account.account_device_revoke,
+        name="account_device_revoke",
+    ),
+    path("account/teams", account.account_teams, name="account_teams"),
+    path("dev-mailbox", mailbox.mailbox_list, name="mailbox_list"),
+    re_path(r"^dev-mailbox/(?P<message_id>[A-Za-z0-9_-]{1,64})$", mailbox.mailbox_message, name="mailbox_message"),
     path("theme", theme.theme_set, name="theme_set"),
+    path("members", members.member_list, name="member_list"),
+    path("members/bulk", members.member_bulk, name="member_bulk"),
+    path("members/invite", invitations.member_invite, name="member_invite"),
+    path("members/invitations", invitations.invitation_list, name="invitation_list"),
+    re_path(
+        rf"^members/invitations/{ID.format('invitation_id')}/resend$",
+        invitations.invitation_resend,
+        name="invitation_resend",
+    ),
+    re_path(
+        rf"^members/invitations/{ID.format('invitation_id')}/cancel$",
+        invitations.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    re_path(rf"^members/{ID.format('member_id')}$", members.member_detail, name="member_detail"),
+    re_path(rf"^members/{ID.format('member_id')}/roles$", members.member_roles, name="member_roles"),
+    re_path(rf"^members/{ID.format('member_id')}/remove$", members.member_remove, name="member_remove"),
+    re_path(r"^invitations/(?P<token>[A-Za-z0-9_-]{1,128})$", invitations.invitation_accept, name="invitation_accept"),
+    path("roles", roles.role_list, name="role_list"),
+    path("roles/permissions", roles.permission_list, name="permission_list"),
+    re_path(rf"^roles/{ID.format('role_id')}$", roles.role_detail, name="role_detail"),
+    re_path(rf"^roles/team/{ID.format('role_id')}$", roles.team_role_detail, name="team_role_detail"),
+    # Teams (console/views/teams.py, team_members.py)
+    path("teams", teams.team_list, name="team_list"),
+    path("teams/new", teams.team_create, name="team_create"),
+    re_path(rf"^teams/{ID.format('team_id')}$", teams.team_detail, name="team_detail"),
+    re_path(rf"^teams/{ID.format('team_id')}/settings$", teams.team_settings, name="team_settings"),
+    re_path(rf"^teams/{ID.format('team_id')}/delete$", teams.team_delete, name="team_delete"),
+    re_path(rf"^teams/{ID.format('team_id')}/members/find$", team_members.team_member_find, name="team_member_find"),
+    re_path(rf"^teams/{ID.format('team_id')}/members/add$", team_members.team_member_add, name="team_member_add"),
+    re_path(
+        rf"^teams/{ID.format('team_id')}/members/{ID.format('member_id')}/roles$",
+        team_members.team_member_roles,
+        name="team_member_roles",
+    ),
+    re_path(
+        rf"^teams/{ID.format('team_id')}/members/{ID.format('member_id')}/remove$",
+        team_members.team_member_remove,
+        name="team_member_remove",
+    ),
+    # Notifications: channels, rules, history (console/views/channels.py, rules.py, deliveries.py)
+    path("notifications/channels", channels.notification_channel_list, name="notification_channel_list"),
+    path("notifications/channels/new", channels.notification_channel_create, name="notification_channel_create"),
+    re_path(
+        rf"^notifications/channels/{ID.format('channel_id')}$",
+        channels.notification_channel_edit,
+        name="notification_channel_edit",
+    ),
+    re_path(
+        rf"^notifications/channels/{ID.format('channel_id')}/test$",
+        channels.notification_channel_test,
+        name="notification_channel_test",
+    ),
+    re_path(
+        rf"^notifications/channels/{ID.format('channel_id')}/enabled$",
+        channels.notification_channel_enable,
+        name="notification_channel_enable",
+    ),
+    re_path(
+        rf"^notifications/channels/{ID.format('channel_id')}/delete$",
+        channels.notification_channel_delete,
+        name="notification_channel_delete",
+    ),
+    path("notifications/rules", rules.notification_rule_list, name="notification_rule_list"),
+    path("notifications/rules/new", rules.notification_rule_create, name="notification_rule_create"),
+    re_path(
+        rf"^notifications/rules/{ID.format('rule_id')}$", rules.notification_rule_edit, name="notification_rule_edit"
+    ),
+    re_path(
+        rf"^notifications/rules/{ID.format('rule_id')}/enabled$",
+        rules.notification_rule_enable,
+        name="notification_rule_enable",
+    ),
+    re_path(
+        rf"^notifications/rules/{ID.format('rule_id')}/delete$",
+        rules.notification_rule_delete,
+        name="notification_rule_delete",
+    ),
+    path("notifications/history", deliveries.notification_delivery_list, name="notification_delivery_list"),
+    re_path(
+        rf"^notifications/history/{ID.format('delivery_id')}$",
+        deliveries.notification_delivery_detail,
+        name="notification_delivery_detail",
+    ),
 ]

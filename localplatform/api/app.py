@@ -7,7 +7,20 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from localplatform.api.errors import ApiError, error_response
-from localplatform.api.routers import auth, me, members, org, roles, teams
+from localplatform.api.routers import (
+    account,
+    auth,
+    invitations,
+    me,
+    me_account,
+    members,
+    mfa,
+    my_teams,
+    notifications,
+    org,
+    roles,
+    teams,
+)
 
 logger = logging.getLogger("localplatform.api")
 
@@ -33,11 +46,18 @@ api = PlatformApi(
     servers=[{"url": "/api/v1"}],
 )
 api.add_router("/auth", auth.router)
+api.add_router("/auth", account.router)
 api.add_router("/me", me.router)
+api.add_router("/me", me_account.router)
+api.add_router("/me/mfa", mfa.router)
 api.add_router("/org", roles.router)
 api.add_router("/org", org.router)
 api.add_router("/org", members.router)
+api.add_router("/org", invitations.org_router)
+api.add_router("/invitations", invitations.public_router)
 api.add_router("/org", teams.router)
+api.add_router("/me", my_teams.router)
+api.add_router("", notifications.router)
 
 
 def field_path(loc: tuple) -> str:

@@ -183,3 +183,108 @@
     });
   });
 })();
+
+// --- Sign-in and account (issue 3): copy a block of text (recovery codes) to the clipboard. -----------
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button || !navigator.clipboard) return;
+    var source = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!source) return;
+    var text = Array.prototype.map.call(source.querySelectorAll("code"), function (node) { return node.textContent; }).join("\n");
+    navigator.clipboard.writeText(text || source.textContent).then(function () {
+      button.textContent = button.getAttribute("data-copied-label") || "Copied";
+    });
+  });
+})();
+
+/*
+ * Members screens (issue 4): row selection with a bulk bar, and dialogs filled by htmx.
+ *
+ *   <form data-bulk-form>            holds rows' <input data-select-row> and <input data-select-all>
+ *   <div data-bulk-bar>              gets .is-active and "N selected" in its [data-bulk-count] while rows are selected
+ *   <a|button data-dialog="id">      after its htmx request swaps, opens <dialog id="id"> as a modal
+ *   <a data-dialog-close>            inside a dialog: closes it instead of following the link
+ */
+(function () {
+  "use strict";
+
+  function updateBulk(form) {
+    var rows = form.querySelectorAll("input[data-select-row]");
+    var checked = form.querySelectorAll("input[data-select-row]:checked").length;
+    var bar = form.querySelector("[data-bulk-bar]");
+    var all = form.querySelector("input[data-select-all]");
+    if (all) {
+      all.checked = checked > 0 && checked === rows.length;
+      all.indeterminate = checked > 0 && checked < rows.length;
+    }
+    if (!bar) return;
+    bar.classList.toggle("is-active", checked > 0);
+    var count = bar.querySelector("[data-bulk-count]");
+    if (count) {
+      if (!count.dataset.idle) count.dataset.idle = count.textContent;
+      count.textContent = checked ? checked + " selected" : count.dataset.idle;
+    }
+  }
+
+  // The break-glass confirmation shows only while a break-glass role is chosen (always, without JavaScript).
+  function updateBreakGlass(scope) {
+    (scope || document).querySelectorAll(".break-glass-confirm").forEach(function (box) {
+      var form = box.closest("form");
+      var needed = form && form.querySelector("input[data-break-glass]:checked");
+      box.classList.toggle("is-needed", Boolean(needed) || Boolean(box.querySelector(".is-invalid")));
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("input[data-break-glass]")) updateBreakGlass(event.target.closest("form"));
+    var form = event.target.closest("form[data-bulk-form]");
+    if (!form) return;
+    if (event.target.matches("input[data-select-all]")) {
+      form.querySelectorAll("input[data-select-row]").forEach(function (box) {
+        box.checked = event.target.checked;
+      });
+    }
+    if (event.target.matches("input[data-select-row], input[data-select-all]")) updateBulk(form);
+  });
+
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("dialog [data-dialog-close]");
+    if (close) {
+      event.preventDefault();
+      close.closest("dialog").close();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    updateBreakGlass(document);
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      updateBreakGlass(document);
+      var form = event.detail.target && event.detail.target.closest && event.detail.target.closest("form[data-bulk-form]");
+      if (form) updateBulk(form);
+    });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+      var id = trigger && trigger.getAttribute && trigger.getAttribute("data-dialog");
+      var dialog = id && document.getElementById(id);
+      if (dialog && dialog.tagName === "DIALOG" && !dialog.open) dialog.showModal();
+    });
+  });
+})();
+
+/* Notifications: an event shortcut ("member.any") ticks or clears the concrete event types it expands to. */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var shortcut = event.target;
+    if (!shortcut.matches || !shortcut.matches("input[data-expands]")) return;
+    var form = shortcut.form;
+    if (!form) return;
+    shortcut.dataset.expands.split(" ").forEach(function (key) {
+      form.querySelectorAll('input[name="event_types"]').forEach(function (box) {
+        if (box.value === key) box.checked = shortcut.checked;
+      });
+    });
+  });
+})();

@@ -102,7 +102,7 @@ def test_layout_landmarks_and_navigation(signed_in, cast):
     assert 'id="toasts" class="toast-region" aria-live="polite"' in html
     assert 'action="/sign-out"' in html and 'action="/theme"' in html
     assert 'href="#"' not in html  # no dead links
-    assert "Dev mailbox" not in html
+    assert 'href="/dev-mailbox"' in html and 'href="/account"' in html  # user menu: Dev mailbox, My account
 
 
 def test_messages_become_toasts(signed_in, cast):

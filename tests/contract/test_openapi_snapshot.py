@@ -26,6 +26,16 @@ IMPLEMENTED = {
     ("patch", "/org/settings"),
     ("get", "/org/members"),
     ("get", "/org/teams"),
+    # Teams (issue 5)
+    ("post", "/org/teams"),
+    ("get", "/org/teams/{team}"),
+    ("patch", "/org/teams/{team}"),
+    ("delete", "/org/teams/{team}"),
+    ("get", "/org/teams/{team}/members"),
+    ("put", "/org/teams/{team}/members/{member}"),
+    ("delete", "/org/teams/{team}/members/{member}"),
+    ("put", "/org/teams/{team}/members/{member}/roles"),
+    ("get", "/me/teams"),
 }
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from localplatform.identity import demo_people
 from localplatform.identity.models import Member, Organization, Team, TeamMember, User
 from localplatform.identity.services import directory
 
@@ -142,14 +143,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Seed only when the database has no organization yet."
         )
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add generated members until Acme Analytics has N (the large data set, e.g. 2000).",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, members=0, **options):
         if if_empty and Organization.objects.exists():
             self.stdout.write("The database already has organizations; demo data not seeded.")
             return
         seeder = Seeder(make_password(settings.LAKESAIL_DEMO_PASSWORD))
         with transaction.atomic():
             organization = seeder.run()
+            if members:
+                added = demo_people.top_up(
+                    organization, seeder.members[OWNER.name], members, seeder.password_hash, DOMAIN
+                )
+                if added:
+                    seeder.created["generated members"] = added
         if not seeder.created:
             self.stdout.write(f"Demo organization {organization.name} ({organization.id}) is complete; nothing to do.")
             return
@@ -191,6 +205,9 @@ class Seeder:
             self.members[person.name] = self.member(organization, person, owner)
         for spec in TEAMS:
             self.team(organization, spec)
+        from localplatform.notifications import demo as notifications_demo
+
+        notifications_demo.seed(organization, owner, self.count)
         return organization
 
     def user(self, person: Person, email: str) -> User:

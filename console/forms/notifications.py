@@ -1,0 +1,347 @@
+"""Notification channel and rule forms: fields per channel type, write-only secrets, platform errors at the field."""
+
+from collections import defaultdict
+from typing import Any
+
+from django import forms
+
+from console.client.errors import Conflict, PlatformError, ValidationFailed
+from console.client.notification_models import CHANNEL_TYPES, Channel, EventType, Rule
+
+HEADER_ROWS = 2  # blank header rows offered besides the stored ones (no JavaScript needed to add one)
+SEVERITIES = [("critical", "Critical"), ("error", "Error"), ("warning", "Warning"), ("info", "Info")]
+SCOPES = [
+    ("organization", "Every resource in the organization"),
+    ("team", "Resources of the owning team"),
+    ("own_resources", "My own resources"),
+    ("resource", "One specific resource"),
+]
+TYPE_FIELDS = {
+    "email": ["email_target"],
+    "slack": ["webhook_url"],
+    "webhook": ["url", "signing_secret", "remove_signing_secret"],
+    "pager_duty": ["integration_key", "severity", "events_url"],
+    "rootly": ["token", "alert_source_url"],
+}
+# Platform fieldErrors (dotted wire paths) -> form fields
+WIRE_FIELDS = {
+    "name": "name",
+    "enabled": "enabled",
+    "teamId": "owner",
+    "memberId": "owner",
+    "config.memberId": "email_target",
+    "config.teamId": "email_target",
+    "config": None,
+    "config.webhookUrl": "webhook_url",
+    "config.url": "url",
+    "config.signingSecret": "signing_secret",
+    "config.integrationKey": "integration_key",
+    "config.severity": "severity",
+    "config.eventsUrl": "events_url",
+    "config.token": "token",
+    "config.alertSourceUrl": "alert_source_url",
+    "description": "description",
+    "eventTypes": "event_types",
+    "scopeType": "scope_type",
+    "resourceId": "resource_id",
+    "channelIds": "channel_ids",
+}
+
+
+class PlatformErrorsMixin:
+    """Put a platform refusal (422 fieldErrors, 409) where the user looks, keeping what they typed."""
+
+    def add_platform_error(self, error: PlatformError) -> None:
+        form: Any = self
+        if isinstance(error, ValidationFailed) and error.field_errors:
+            for wire, text in error.field_errors.items():
+                name = WIRE_FIELDS.get(wire) or WIRE_FIELDS.get(wire.split("[")[0].split(".headers")[0])
+                if wire.startswith("config.headers"):
+                    name = None
+                    text = f"Headers: {text}"
+                form.add_error(name if name in form.fields else None, text)
+        elif isinstance(error, Conflict) and error.code == "already_exists":
+            form.add_error("name" if "name" in form.fields else None, error.message)
+        else:
+            form.add_error(None, error.message)
+
+
+class ChannelForm(PlatformErrorsMixin, forms.Form):
+    """Create or edit one channel; only the fields of `channel_type` exist on an instance."""
+
+    name = forms.CharField(max_length=255)
+    owner = forms.ChoiceField(label="Owner", help_text="Who manages this channel. It cannot change later.")
+    enabled = forms.BooleanField(required=False, initial=True, label="Enabled")
+    email_target = forms.ChoiceField(label="Send to", help_text="One member, or every member of one team.")
+    webhook_url = forms.CharField(
+        label="Slack webhook URL", max_length=2048, help_text="An incoming-webhook URL from your Slack app."
+    )
+    url = forms.CharField(label="URL", max_length=2048, help_text="We POST each event here as JSON.")
+    signing_secret = forms.CharField(
+        label="Signing secret",
+        required=False,
+        min_length=16,
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="16 to 256 characters. Requests then carry LakeSail-Signature: sha256=<HMAC of the body>.",
+    )
+    remove_signing_secret = forms.BooleanField(required=False, label="Remove the signing secret")
+    integration_key = forms.CharField(
+        label="Integration key",
+        min_length=32,
+        max_length=32,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="The 32-character Events API v2 key of your PagerDuty service.",
+    )
+    severity = forms.ChoiceField(choices=SEVERITIES, initial="error")
+    events_url = forms.CharField(
+        label="Endpoint override", required=False, max_length=2048, help_text="Leave empty for PagerDuty's own."
+    )
+    token = forms.CharField(
+        label="Token",
+        max_length=512,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="A Rootly API token allowed to create alerts.",
+    )
+    alert_source_url = forms.CharField(
+        label="Alert source URL", required=False, max_length=2048, help_text="Leave empty for Rootly's default."
+    )
+
+    def __init__(
+        self,
+        *args,
+        channel_type: str,
+        owners: list[tuple[str, str]],
+        targets: list[tuple[str, list[tuple[str, str]]]] | None = None,
+        channel: Channel | None = None,
+        **kwargs,
+    ):
+        if channel is not None and not kwargs.get("data"):
+            kwargs["initial"] = initial_of(channel)
+        super().__init__(*args, **kwargs)
+        self.channel_type = channel_type
+        self.channel = channel
+        keep = {"name", "owner", "enabled", *TYPE_FIELDS[channel_type]}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        self.fields["owner"].choices = owners
+        if channel is not None:
+            self.fields["owner"].disabled = True
+            self.fields["owner"].choices = [(channel.owner_key, dict(owners).get(channel.owner_key, "Owner"))]
+            self.fields["owner"].help_text = "Ownership is fixed when a channel is created."
+            self._secrets_are_optional(channel)
+        elif channel_type == "webhook":
+            del self.fields["remove_signing_secret"]
+        if "email_target" in self.fields:
+            self.fields["email_target"].choices = [("", "Choose a member or a team"), *(targets or [])]
+        self.header_rows = self._header_rows(channel)
+
+    @property
+    def type_label(self) -> str:
+        return CHANNEL_TYPES[self.channel_type][0]
+
+    def _secrets_are_optional(self, channel: Channel) -> None:
+        """On edit a write-only secret left empty keeps its stored value; say what is stored."""
+        config = channel.config
+        if "signing_secret" in self.fields:
+            state = "set" if config.signing_secret_set else "not set"
+            self.fields["signing_secret"].help_text = f"Currently {state}. Type a new one to replace it."
+            self.fields["signing_secret"].label = "New signing secret"
+            if not config.signing_secret_set:
+                del self.fields["remove_signing_secret"]
+        if "webhook_url" in self.fields:
+            self.fields["webhook_url"].required = False
+            masked = config.webhook_url or "a Slack URL"
+            self.fields["webhook_url"].help_text = f"Stored as {masked}. Leave empty to keep it."
+            self.fields["webhook_url"].label = "New Slack webhook URL"
+        if "integration_key" in self.fields:
+            self.fields["integration_key"].required = False
+            last4 = config.integration_key_last4 or "????"
+            self.fields["integration_key"].help_text = f"Stored key ends in …{last4}. Leave empty to keep it."
+        if "token" in self.fields:
+            self.fields["token"].required = False
+            last4 = config.token_last4 or "????"
+            self.fields["token"].help_text = f"Stored token ends in …{last4}. Leave empty to keep it."
+
+    def _header_rows(self, channel: Channel | None) -> list[tuple[int, str, str]]:
+        if self.channel_type != "webhook":
+            return []
+        if self.is_bound:
+            count = int(self.data.get("header_count") or 0)
+            rows = [
+                (i, self.data.get(f"header_name_{i}", ""), self.data.get(f"header_value_{i}", "")) for i in range(count)
+            ]
+            return rows
+        stored = list((channel.config.headers if channel else {}).items())
+        stored += [("", "")] * HEADER_ROWS
+        return [(i, key, value) for i, (key, value) in enumerate(stored)]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.channel_type == "webhook":
+            headers = {}
+            for _, key, value in self.header_rows:
+                key = key.strip()
+                if key:
+                    headers[key] = value
+                elif value.strip():
+                    self.add_error(None, "Each header with a value needs a name.")
+            cleaned["headers"] = headers
+        return cleaned
+
+    def to_body(self) -> dict[str, Any]:
+        """The POST (create) or PATCH (edit) body."""
+        data = self.cleaned_data
+        config = self._config(data)
+        body: dict[str, Any] = {"name": data["name"], "enabled": bool(data.get("enabled")), "config": config}
+        if self.channel is None:
+            body["type"] = self.channel_type
+            kind, _, owner_id = data["owner"].partition(":")
+            if kind == "team":
+                body["teamId"] = owner_id
+            elif kind == "member":
+                body["memberId"] = owner_id
+        return body
+
+    def _config(self, data) -> dict[str, Any]:
+        kind = self.channel_type
+        if kind == "email":
+            target_kind, _, target_id = data["email_target"].partition(":")
+            return {
+                "memberId": target_id if target_kind == "member" else None,
+                "teamId": target_id if target_kind == "team" else None,
+            }
+        if kind == "slack":
+            return {"webhookUrl": data["webhook_url"].strip()} if data.get("webhook_url") else {}
+        if kind == "webhook":
+            config: dict[str, Any] = {"url": data["url"].strip(), "headers": data.get("headers", {})}
+            if data.get("remove_signing_secret"):
+                config["signingSecret"] = None
+            elif data.get("signing_secret"):
+                config["signingSecret"] = data["signing_secret"]
+            return config
+        if kind == "pager_duty":
+            config = {"severity": data["severity"], "eventsUrl": data.get("events_url") or None}
+            if data.get("integration_key"):
+                config["integrationKey"] = data["integration_key"]
+            return config
+        config = {"alertSourceUrl": data.get("alert_source_url") or None}
+        if data.get("token"):
+            config["token"] = data["token"]
+        return config
+
+
+def initial_of(channel: Channel) -> dict[str, Any]:
+    """Form values of a stored channel; write-only secrets are never among them."""
+    config = channel.config
+    target = f"member:{config.member_id}" if config.member_id else f"team:{config.team_id}" if config.team_id else ""
+    return {
+        "name": channel.name,
+        "owner": channel.owner_key,
+        "enabled": channel.enabled,
+        "email_target": target,
+        "url": config.url or "",
+        "severity": config.severity or "error",
+        "events_url": config.events_url or "",
+        "alert_source_url": config.alert_source_url or "",
+        # The Slack URL comes back masked ("…/services/…"); the user re-enters it to change it.
+        "webhook_url": "",
+    }
+
+
+class RuleForm(PlatformErrorsMixin, forms.Form):
+    name = forms.CharField(max_length=255)
+    description = forms.CharField(required=False, max_length=1023, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ChoiceField(label="Owner", help_text="Who manages this rule. It cannot change later.")
+    event_types = forms.MultipleChoiceField(label="Events", widget=forms.CheckboxSelectMultiple)
+    scope_type = forms.ChoiceField(label="Scope", choices=SCOPES, initial="organization", widget=forms.RadioSelect)
+    resource_id = forms.CharField(
+        label="Resource id", required=False, max_length=20, help_text="Only for the scope “One specific resource”."
+    )
+    channel_ids = forms.MultipleChoiceField(label="Channels", widget=forms.CheckboxSelectMultiple)
+    enabled = forms.BooleanField(required=False, initial=True, label="Enabled")
+
+    def __init__(
+        self,
+        *args,
+        event_types: list[EventType],
+        channels: list[tuple[str, str]],
+        owners: list[tuple[str, str]],
+        rule: Rule | None = None,
+        **kwargs,
+    ):
+        if rule is not None and not kwargs.get("data"):
+            kwargs["initial"] = {
+                "name": rule.name,
+                "description": rule.description or "",
+                "owner": f"team:{rule.team_id}"
+                if rule.team_id
+                else f"member:{rule.member_id}"
+                if rule.member_id
+                else "org",
+                "event_types": rule.event_types,
+                "scope_type": rule.scope_type,
+                "resource_id": rule.resource_id or "",
+                "channel_ids": rule.channel_ids,
+                "enabled": rule.enabled,
+            }
+        super().__init__(*args, **kwargs)
+        self.rule = rule
+        self.catalog = {event.key: event for event in event_types}
+        self.fields["event_types"].choices = [(event.key, event.label) for event in event_types]
+        self.fields["channel_ids"].choices = channels
+        self.fields["owner"].choices = owners
+        if rule is not None:
+            self.fields["owner"].disabled = True
+
+    def event_groups(self) -> list[dict[str, Any]]:
+        """The event picker: per resource type, its shortcuts (group toggles) and its concrete types."""
+        selected = set(self["event_types"].value() or [])
+        groups: dict[str, dict[str, Any]] = defaultdict(lambda: {"shortcuts": [], "events": []})
+        for event in self.catalog.values():
+            group = groups[event.resource_type]
+            group["key"] = event.resource_type
+            group["label"] = event.resource_type.replace("_", " ").capitalize()
+            entry = {"event": event, "checked": event.key in selected, "id": f"event-{event.key.replace('.', '-')}"}
+            if event.expands_to:
+                entry["checked"] = entry["checked"] or set(event.expands_to) <= selected
+                group["shortcuts"].append(entry)
+            else:
+                group["events"].append(entry)
+        result = list(groups.values())
+        for group in result:
+            group["open"] = any(entry["checked"] for entry in group["events"])
+        return result
+
+    def clean_event_types(self):
+        keys = self.cleaned_data["event_types"]
+        kinds = {self.catalog[key].resource_type for key in keys if key in self.catalog}
+        if len(kinds) > 1:
+            raise forms.ValidationError("Choose events of one resource type: " + ", ".join(sorted(kinds)) + ".")
+        return keys
+
+    def to_body(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        body: dict[str, Any] = {
+            "name": data["name"],
+            "description": data.get("description") or None,
+            "enabled": bool(data.get("enabled")),
+            "eventTypes": data["event_types"],
+            "scopeType": data["scope_type"],
+            "channelIds": data["channel_ids"],
+        }
+        if data["scope_type"] == "resource":
+            body["resourceId"] = data.get("resource_id") or None
+        elif self.rule is not None:
+            body["resourceId"] = None
+        if self.rule is None:
+            kind, _, owner_id = data["owner"].partition(":")
+            if kind == "team":
+                body["teamId"] = owner_id
+            elif kind == "member":
+                body["memberId"] = owner_id
+        return body

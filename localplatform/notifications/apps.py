@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "localplatform.notifications"
+    label = "notifications"
+    verbose_name = "Local platform: notifications"
+
+    def ready(self) -> None:
+        from localplatform.events import event_committed
+        from localplatform.notifications import logs, pipeline
+
+        event_committed.connect(pipeline.on_event_committed, dispatch_uid="notifications.pipeline")
+        logs.install()
