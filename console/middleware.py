@@ -28,8 +28,9 @@ class PlatformMiddleware:
             request.platform = None
             return self.get_response(request)
         request.platform = Platform.from_session(request.session)
-        # The embedded platform builds mail links from the origin the browser used (contract §7).
-        with browser_origin(request.scheme, request.get_host()):
+        # The embedded platform builds mail links from the origin the browser used (contract §7) and
+        # records the browser's address on logins.
+        with browser_origin(request.scheme, request.get_host(), request.META.get("REMOTE_ADDR")):
             return self.get_response(request)
 
     def process_exception(self, request, exception):

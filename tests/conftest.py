@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+# Build the WSGI app now: its django.setup() re-applies LOGGING, which would otherwise drop pytest's
+# log capture in whichever test first calls the platform in-process.
+import console.wsgi  # noqa: F401
 from localplatform.identity.models import Member, Organization, Team, User
 from localplatform.identity.services import directory
 

@@ -23,6 +23,8 @@ EMBEDDED_HOST = "platform.internal"
 # The scheme and host of the browser request being served (set by console.middleware.PlatformMiddleware). The
 # embedded platform sees them as its own request's origin, so the links it mails point at this console (§7).
 _browser_origin: ContextVar[tuple[str, str] | None] = ContextVar("lakesail_browser_origin", default=None)
+# The browser's address, so logins, trusted devices and per-IP throttles see the person, not the console.
+_browser_address: ContextVar[str | None] = ContextVar("lakesail_browser_address", default=None)
 
 _lock = threading.Lock()
 _client: httpx.Client | None = None
@@ -82,13 +84,28 @@ def embedded_host() -> str:
 
 
 @contextmanager
-def browser_origin(scheme: str, host: str) -> Iterator[None]:
-    """Inside the block, in-process platform requests carry this origin (host already validated by Django)."""
+def browser_origin(scheme: str, host: str, address: str | None = None) -> Iterator[None]:
+    """Inside the block, in-process platform requests carry this origin (host already validated by Django)
+    and this client address."""
     token = _browser_origin.set((scheme, host))
+    address_token = _browser_address.set(address)
     try:
         yield
     finally:
+        _browser_address.reset(address_token)
         _browser_origin.reset(token)
+
+
+def _with_browser_address(application):
+    """The WSGI app, seeing the browser's address as REMOTE_ADDR when a console request is in progress."""
+
+    def app(environ, start_response):
+        address = _browser_address.get()
+        if address:
+            environ["REMOTE_ADDR"] = address
+        return application(environ, start_response)
+
+    return app
 
 
 class EmbeddedTransport(httpx.WSGITransport):
@@ -97,7 +114,7 @@ class EmbeddedTransport(httpx.WSGITransport):
     def __init__(self, remote_addr: str = "127.0.0.1"):
         from console.wsgi import application  # late: the WSGI app needs configured settings
 
-        super().__init__(app=application, remote_addr=remote_addr)
+        super().__init__(app=_with_browser_address(application), remote_addr=remote_addr)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         origin = _browser_origin.get()

@@ -5,6 +5,7 @@ server-side session, never in the page. A trusted device's token, the user's own
 credential, lives in a signed, HttpOnly cookie and is offered to the platform at the next sign-in.
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from console.client.models import MfaChallenge, TokenResponse
 from console.client.tokens import TokenBundle
 from console.forms.account import CodeVerifyForm, EmailForm, MfaStepForm
 from console.sessions import Identity, start_platform_session
+from console.views.access import access_of
+
+logger = logging.getLogger("console.views")
 
 CHALLENGE_KEY = "signin.mfa"
 CODE_EMAIL_KEY = "signin.code_email"
@@ -88,6 +92,13 @@ def start_session(request, result: TokenResponse) -> None:
     rotate_token(request)
     if result.mfa_enrollment_required:
         request.session[ENROLL_KEY] = True
+        return
+    # Learn once what this user may do (one call per held role), so no screen pays for it later.
+    request.platform = Platform.from_session(request.session)
+    try:
+        access_of(request)
+    except PlatformError as error:
+        logger.warning("sign-in: could not learn the caller's permissions yet: %r", error)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -2,6 +2,7 @@
 
 import pytest
 
+from localplatform.identity.services import directory
 from tests.client.support import error_response, faults, on
 from tests.console.accounts_support import last_mail, mailed_code
 
@@ -18,6 +19,7 @@ def test_code_sign_in(client, cast, outbox):
     assert [f"{r.method} {r.url.path}" for r in transport.requests] == [
         "POST /api/v1/auth/login/code/verify",
         "GET /api/v1/me",
+        f"GET /api/v1/org/roles/{directory.role('member').id}",  # what the member may do, learned once
     ]
 
 

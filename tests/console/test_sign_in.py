@@ -36,7 +36,12 @@ def test_sign_in_stores_the_login_and_identity(client, cast, caplog):
     assert identity["role_ids"] == [directory.role("member").id]
     assert [choice["name"] for choice in identity["organizations"]] == ["Acme Analytics"]
     calls = [r.getMessage().split(" -> ")[0] for r in caplog.records if r.getMessage().startswith("platform ")]
-    assert calls == ["platform POST /auth/login", "platform GET /me"]
+    # What the member may do is learned once here, so screens need not ask (one call per held role).
+    assert calls == [
+        "platform POST /auth/login",
+        "platform GET /me",
+        f"platform GET /org/roles/{directory.role('member').id}",
+    ]
 
 
 def test_wrong_password_keeps_the_email_and_drops_the_password(client, cast):
@@ -130,3 +135,18 @@ def test_signed_in_user_skips_the_form(signed_in, cast):
     client = signed_in(cast.member)
     assert client.get("/sign-in")["Location"] == "/"
     assert client.get("/sign-in", {"next": "/probe/me"})["Location"] == "/probe/me"
+
+
+def test_the_login_records_the_browsers_address_and_device(client, cast):
+    from localplatform.identity.models import Login
+
+    firefox = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:128.0) Gecko/20100101 Firefox/128.0"
+    client.post(
+        "/sign-in",
+        {"email": cast.member.email, "password": cast.member.password},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_USER_AGENT=firefox,
+    )
+    login = Login.objects.get(user=cast.member.user)
+    assert login.ip_address == "203.0.113.7"
+    assert login.device == "Firefox on Mac OS X"
