@@ -58,3 +58,17 @@ def test_the_checker_sees_every_form_of_import(tmp_path):
         "pkg/mod.py:4: from localplatform.api import urls",
         "pkg/mod.py:6: from localplatform import ids",
     ]
+
+
+@pytest.mark.parametrize("domain", ["identity", "accounts", "notifications", "events"])
+def test_domain_modules_do_not_import_the_http_layer(domain):
+    """Services raise localplatform.errors.PlatformError; only localplatform/api turns it into HTTP.
+
+    Management commands may load the API (the OpenAPI snapshot) and are not domain code.
+    """
+    crossings = [
+        line
+        for line in forbidden_imports(f"localplatform/{domain}", "localplatform.api")
+        if "/management/commands/" not in line
+    ]
+    assert not crossings, "domain code imports the HTTP layer:\n" + "\n".join(crossings)

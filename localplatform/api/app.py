@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from localplatform.api.errors import ApiError, error_response
+from localplatform.api.errors import error_response
 from localplatform.api.routers import (
     account,
     auth,
@@ -21,6 +21,7 @@ from localplatform.api.routers import (
     roles,
     teams,
 )
+from localplatform.errors import PlatformError
 
 logger = logging.getLogger("localplatform.api")
 
@@ -84,8 +85,8 @@ def describe(error: dict) -> str:
     return message.removeprefix("Value error, ")
 
 
-@api.exception_handler(ApiError)
-def on_api_error(request, exc: ApiError):
+@api.exception_handler(PlatformError)
+def on_api_error(request, exc: PlatformError):
     return error_response(request, exc)
 
 
@@ -98,39 +99,39 @@ def on_validation_error(request, exc: ValidationError):
         in_body = in_body and bool(loc) and loc[0] == "body"
         field_errors.setdefault(field_path(loc), describe(error))
     if in_body:
-        return error_response(request, ApiError("validation_failed", field_errors=field_errors))
+        return error_response(request, PlatformError("validation_failed", field_errors=field_errors))
     # Query and path values are malformed requests, not field rules (§1.6).
     detail = "; ".join(f"{name}: {text}" for name, text in field_errors.items())
     return error_response(
-        request, ApiError("invalid_request", f"Invalid parameter ({detail}).", field_errors=field_errors)
+        request, PlatformError("invalid_request", f"Invalid parameter ({detail}).", field_errors=field_errors)
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return error_response(request, ApiError("unauthenticated"))
+    return error_response(request, PlatformError("unauthenticated"))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    if isinstance(exc.__cause__, ApiError):
+    if isinstance(exc.__cause__, PlatformError):
         return error_response(request, exc.__cause__)
     if exc.status_code == 400:
-        return error_response(request, ApiError("invalid_request", str(exc)))
+        return error_response(request, PlatformError("invalid_request", str(exc)))
     if exc.status_code == 404:
-        return error_response(request, ApiError("not_found"))
+        return error_response(request, PlatformError("not_found"))
     if exc.status_code == 429:
-        return error_response(request, ApiError("rate_limited"))
+        return error_response(request, PlatformError("rate_limited"))
     logger.warning("HttpError %s mapped to internal: %s", exc.status_code, exc)
-    return error_response(request, ApiError("internal"))
+    return error_response(request, PlatformError("internal"))
 
 
 @api.exception_handler(Http404)
 def on_404(request, exc):
-    return error_response(request, ApiError("not_found"))
+    return error_response(request, PlatformError("not_found"))
 
 
 @api.exception_handler(Exception)
 def on_exception(request, exc):
     logger.exception("internal error on %s %s", request.method, request.path)
-    return error_response(request, ApiError("internal"))
+    return error_response(request, PlatformError("internal"))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 from localplatform.identity.models import Login, Member, Organization, User
 from localplatform.identity.services.permissions import Access
 from localplatform.identity.services.tokens import needs_mfa_enrollment, read_access_token
@@ -29,7 +29,7 @@ class Actor:
     def require(self, relation: str) -> None:
         """R@org, or 403 permission_denied."""
         if self.access is None or not self.access.has(relation):
-            raise ApiError("permission_denied")
+            raise PlatformError("permission_denied")
 
     def can(self, relation: str) -> bool:
         return self.access is not None and self.access.has(relation)
@@ -48,16 +48,16 @@ class BearerAuth:
     def __call__(self, request) -> Actor:
         header = request.headers.get("Authorization", "")
         if not header.strip():
-            raise ApiError("unauthenticated")
+            raise PlatformError("unauthenticated")
         scheme, _, token = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError("invalid_token", "Send the access token as 'Authorization: Bearer <token>'.")
+            raise PlatformError("invalid_token", "Send the access token as 'Authorization: Bearer <token>'.")
         login = read_access_token(token.strip())
         user = login.user
         if not user.is_active:
-            raise ApiError("account_disabled")
+            raise PlatformError("account_disabled")
         if login.mfa_enrollment_required and not self.gate_exempt:
-            raise ApiError("mfa_enrollment_required", "Set up multi-factor authentication to continue.")
+            raise PlatformError("mfa_enrollment_required", "Set up multi-factor authentication to continue.")
         organization, member = self.organization_context(request, login)
         if (
             organization is not None
@@ -65,7 +65,7 @@ class BearerAuth:
             and not self.gate_exempt
             and needs_mfa_enrollment(user, organization, login.method)
         ):  # an organization picked by header gates an unenrolled user like a login into it (§1.4)
-            raise ApiError("mfa_enrollment_required", "This organization requires multi-factor authentication.")
+            raise PlatformError("mfa_enrollment_required", "This organization requires multi-factor authentication.")
         access = Access.of(member) if member is not None else None
         actor = Actor(user=user, login=login, organization=organization, member=member, access=access)
         request.actor = actor
@@ -77,10 +77,10 @@ class BearerAuth:
         org_id = request.headers.get(ORG_HEADER, "").strip() or login.organization_id
         if org_id is None:
             if self.org == REQUIRED:
-                raise ApiError("organization_access_denied", "This request needs an organization.")
+                raise PlatformError("organization_access_denied", "This request needs an organization.")
             return None, None
         if not is_valid_id(org_id):
-            raise ApiError("invalid_request", f"{ORG_HEADER} is not a valid id.")
+            raise PlatformError("invalid_request", f"{ORG_HEADER} is not a valid id.")
         member = (
             Member.objects.select_related("organization", "user")
             .prefetch_related("roles")
@@ -88,7 +88,7 @@ class BearerAuth:
             .first()
         )
         if member is None:
-            raise ApiError("organization_access_denied")
+            raise PlatformError("organization_access_denied")
         if member.status != Member.ACTIVE:
-            raise ApiError("account_disabled", "Your membership in this organization is deactivated.")
+            raise PlatformError("account_disabled", "Your membership in this organization is deactivated.")
         return member.organization, member

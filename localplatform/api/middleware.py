@@ -6,7 +6,8 @@ import secrets
 
 from django.http import HttpResponse
 
-from localplatform.api.errors import ApiError, error_response
+from localplatform.api.errors import error_response
+from localplatform.errors import PlatformError
 
 API_PREFIX = "/api/v1/"
 MAX_BODY = 1024 * 1024
@@ -26,7 +27,7 @@ class PlatformApiMiddleware:
         request.lakesail_request_id = "req_" + secrets.token_hex(10)
         try:
             check_body(request)
-        except ApiError as error:
+        except PlatformError as error:
             response = error_response(request, error)
         else:
             response = self.get_response(request)
@@ -40,20 +41,20 @@ def check_body(request) -> None:
     """Enforce §1.1: JSON objects only, at most 1 MiB; an empty body reads as {}."""
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > MAX_BODY:
-        raise ApiError("invalid_request", "The request body is larger than 1 MiB.")
+        raise PlatformError("invalid_request", "The request body is larger than 1 MiB.")
     body = request.body
     if not body.strip():
         request._body = b"{}"
         return
     content_type = request.content_type or ""
     if content_type != "application/json":
-        raise ApiError("invalid_request", "The request body must be JSON (Content-Type: application/json).")
+        raise PlatformError("invalid_request", "The request body must be JSON (Content-Type: application/json).")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise ApiError("invalid_request", "The request body is not valid JSON.") from None
+        raise PlatformError("invalid_request", "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
-        raise ApiError("invalid_request", "The request body must be a JSON object.")
+        raise PlatformError("invalid_request", "The request body must be a JSON object.")
 
 
 def ensure_error_shape(request, response: HttpResponse) -> HttpResponse:
@@ -61,12 +62,12 @@ def ensure_error_shape(request, response: HttpResponse) -> HttpResponse:
     if response.status_code < 400 or getattr(response, "lakesail_error", False):
         return response
     if response.status_code in (404, 405):
-        error = ApiError("not_found", f"No operation {request.method} {request.path}.")
+        error = PlatformError("not_found", f"No operation {request.method} {request.path}.")
         fixed = error_response(request, error)
         if "Allow" in response:
             fixed["Allow"] = response["Allow"]
         return fixed
     if response.status_code >= 500:
         logger.error("unhandled %s on %s %s", response.status_code, request.method, request.path)
-        return error_response(request, ApiError("internal"))
-    return error_response(request, ApiError("invalid_request"))
+        return error_response(request, PlatformError("internal"))
+    return error_response(request, PlatformError("invalid_request"))

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
 
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 
 MARKER_SALT = "lakesail.marker"
 MARKER_MAX_AGE = 60 * 60 * 24
@@ -51,7 +51,7 @@ def decode_marker(marker: str, filters: dict) -> list:
     try:
         data = signing.loads(marker, salt=MARKER_SALT, max_age=MARKER_MAX_AGE)
     except signing.BadSignature:
-        raise ApiError("invalid_request", "The marker is malformed or expired.") from None
+        raise PlatformError("invalid_request", "The marker is malformed or expired.") from None
     if data.get("f") != _filters_digest(filters):
-        raise ApiError("invalid_request", "The marker was issued for different filters.")
+        raise PlatformError("invalid_request", "The marker was issued for different filters.")
     return data["p"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ class Limit:
         remaining = opened + self.window - time.time()
         if count >= self.limit and remaining > 0:
             retry_after = max(1, math.ceil(remaining))
-            raise ApiError("rate_limited", f"Too many attempts. Try again in {retry_after} s.", retry_after=retry_after)
+            raise PlatformError(
+                "rate_limited", f"Too many attempts. Try again in {retry_after} s.", retry_after=retry_after
+            )
 
     def count(self, *parts: str) -> None:
         """Count one request against the key, opening a window if none is open."""
@@ -67,7 +69,7 @@ def every_request(limit: Limit, *parts: str) -> None:
 
 
 class failures:
-    """Refuse while the window is full; count the block's ApiError if its code is one of `codes`."""
+    """Refuse while the window is full; count the block's PlatformError if its code is one of `codes`."""
 
     def __init__(self, limit: Limit, *parts: str, codes: tuple[str, ...]):
         self.limit, self.parts, self.codes = limit, parts, codes
@@ -77,6 +79,6 @@ class failures:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if isinstance(exc, ApiError) and exc.code in self.codes:
+        if isinstance(exc, PlatformError) and exc.code in self.codes:
             self.limit.count(*self.parts)
         return False

@@ -303,10 +303,10 @@ def record_channel_status(channel: Channel, outcome: senders.Outcome) -> None:
 
 def send_test(actor, channel: Channel) -> tuple[Delivery, senders.Outcome]:
     """A real, synchronous delivery of a `notification.test` payload, recorded in the history."""
-    from localplatform.api.errors import ApiError
+    from localplatform.errors import PlatformError
 
     if not channel.enabled:
-        raise ApiError("invalid_state", "The channel is disabled. Enable it to send a test.")
+        raise PlatformError("invalid_state", "The channel is disabled. Enable it to send a test.")
     event = Event.objects.create(
         organization_id=channel.organization_id,
         type=catalog.TEST_EVENT,

@@ -1,6 +1,6 @@
 """Channels and rules: validation, ownership and permissions of contract §3.21.
 
-Routers call these functions with the request's Actor; they raise ApiError for every refusal.
+Routers call these functions with the request's Actor; they raise PlatformError for every refusal.
 """
 
 import re
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from localplatform.api.errors import ApiError, invalid, not_found
+from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.identity.models import Member, Team, TeamMember
 from localplatform.ids import is_valid_id
 from localplatform.notifications import catalog, crypto
@@ -69,7 +69,7 @@ def require_manage_ownership(actor, team_id: str | None, member_id: str | None) 
     ):
         raise invalid({"memberId": "No such active member in this organization."})
     if not can(actor, MANAGE, team_id, member_id):
-        raise ApiError("permission_denied")
+        raise PlatformError("permission_denied")
 
 
 def get_for(actor, model, object_id: str, *, manage: bool):
@@ -79,7 +79,7 @@ def get_for(actor, model, object_id: str, *, manage: bool):
     if obj is None or not can(actor, VIEW, obj.team_id, obj.member_id):
         raise not_found(what)
     if manage and not can(actor, MANAGE, obj.team_id, obj.member_id):
-        raise ApiError("permission_denied")
+        raise PlatformError("permission_denied")
     return obj
 
 
@@ -98,7 +98,7 @@ def ensure_unique_name(model, organization_id: str, name: str, team_id, member_i
         clash = clash.exclude(id=exclude_id)
     if clash.exists():
         what = "channel" if model is Channel else "rule"
-        raise ApiError("already_exists", f"A {what} with this name already exists for this owner.")
+        raise PlatformError("already_exists", f"A {what} with this name already exists for this owner.")
 
 
 # --- Channel configuration --------------------------------------------------------------------------

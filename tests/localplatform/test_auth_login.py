@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from localplatform.api import throttle
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 from localplatform.identity.models import Login, Member, User
 from localplatform.identity.services import directory
 from tests.conftest import PASSWORD, bearer
@@ -170,7 +170,7 @@ def test_limit_counts_exactly(db, limit, count, limited):
     for _ in range(count):
         rule.count("1.2.3.4", "someone@acme.test")
     if limited:
-        with pytest.raises(ApiError) as raised:
+        with pytest.raises(PlatformError) as raised:
             rule.check("1.2.3.4", "someone@acme.test")
         assert raised.value.code == "rate_limited" and 1 <= raised.value.retry_after <= 60
     else:

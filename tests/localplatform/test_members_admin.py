@@ -151,7 +151,7 @@ def test_last_owner_cannot_be_demoted_deactivated_or_removed(cast, api, as_owner
 
 def test_last_owner_cannot_be_deactivated(cast):
     """Only reachable when the acting Owner does not count (their user is disabled): checked at the service."""
-    from localplatform.api.errors import ApiError
+    from localplatform.errors import PlatformError
     from localplatform.identity.services import members
     from localplatform.identity.services.permissions import Access
 
@@ -159,7 +159,7 @@ def test_last_owner_cannot_be_deactivated(cast):
     second = directory.add_member(cast.org, user, [directory.role("owner")])
     user.status = "disabled"
     user.save()
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(PlatformError) as refused:
         members.update_member(Access.of(second), cast.owner.member, {"status": "deactivated"})
     assert refused.value.code == "last_owner"
     assert Member.objects.get(pk=cast.owner.member.pk).status == "active"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from localplatform.accounts import mail
 from localplatform.accounts.models import EmailRecord
-from localplatform.api.errors import ApiError, invalid, not_found
+from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.identity.models import Member, User
 
 MAX_ADDRESSES = 10
@@ -41,7 +41,7 @@ def add(user: User, email: str, request) -> EmailAddress:
     """An unverified additional address, with a verification link mailed to it (§3.3.4)."""
     email = normalize(email)
     if is_taken(email):
-        raise ApiError("already_exists", "This email address belongs to an account.")
+        raise PlatformError("already_exists", "This email address belongs to an account.")
     if EmailAddress.objects.filter(user=user).count() >= MAX_ADDRESSES:
         raise invalid(
             {"email": f"at most {MAX_ADDRESSES} addresses"}, "You already have the maximum number of addresses."
@@ -105,7 +105,9 @@ def remove(user: User, email_id: str) -> None:
     """Remove a non-primary address; its pending verification link dies with it (§3.3.18)."""
     address = find(user, email_id)
     if address.primary:
-        raise ApiError("invalid_state", "The primary address cannot be removed; make another address primary first.")
+        raise PlatformError(
+            "invalid_state", "The primary address cannot be removed; make another address primary first."
+        )
     address.delete()
 
 
@@ -119,7 +121,9 @@ def make_primary(user: User, email: str) -> None:
     if address is None:
         raise invalid({"email": "not a verified address of yours"}, "Choose one of your verified addresses.")
     if Member.objects.filter(user=user, account_type=Member.MANAGED).exists():
-        raise ApiError("permission_denied", "Your organization manages your email address; ask an admin to change it.")
+        raise PlatformError(
+            "permission_denied", "Your organization manages your email address; ask an admin to change it."
+        )
     user.email = address.email
     user.email_verified = True
     user.save(update_fields=["email", "email_verified"])

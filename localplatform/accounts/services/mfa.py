@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from localplatform.accounts.models import PendingTotp, TrustedDevice
-from localplatform.api.errors import ApiError, invalid
+from localplatform.errors import PlatformError, invalid
 from localplatform.identity.models import Login, Organization, User
 from localplatform.identity.services.tokens import revoke_all_logins
 
@@ -59,7 +59,7 @@ def status(user: User, organization: Organization | None) -> dict:
 def start_enrollment(user: User) -> dict:
     """A new TOTP secret (replacing a pending one) for an authenticator app, valid 600 s to confirm."""
     if _totp(user) is not None:
-        raise ApiError("invalid_state", "MFA is already enabled; reset it first.")
+        raise PlatformError("invalid_state", "MFA is already enabled; reset it first.")
     secret = generate_totp_secret()  # 20 random bytes: 32 base32 characters
     expires_at = timezone.now() + timedelta(seconds=ENROLLMENT_SECONDS)
     PendingTotp.objects.update_or_create(user=user, defaults={"secret": encrypt(secret), "expires_at": expires_at})
@@ -73,7 +73,7 @@ def confirm_enrollment(user: User, code: str, organization: Organization | None)
     """Turn TOTP on with one code from the app; returns the 10 recovery codes (once) and lifts the gate."""
     pending = _pending(user)
     if pending is None or _totp(user) is not None:
-        raise ApiError("invalid_state", "There is no pending TOTP enrollment; start again.")
+        raise PlatformError("invalid_state", "There is no pending TOTP enrollment; start again.")
     totp = TOTP.activate(user, decrypt(pending.secret))
     if not totp.validate_code(code):
         raise invalid({"code": "incorrect code"}, "The code does not match your authenticator app.")
@@ -102,7 +102,7 @@ def use_recovery_code(user: User, code: str) -> bool:
 def regenerate_recovery_codes(user: User, code: str) -> list[str]:
     """A new set of 10 codes; the old ones stop working. Needs a current TOTP code."""
     if _totp(user) is None:
-        raise ApiError("invalid_state", "MFA is not enabled.")
+        raise PlatformError("invalid_state", "MFA is not enabled.")
     if not check_totp(user, code):
         raise invalid({"code": "incorrect code"}, "The code does not match your authenticator app.")
     Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).delete()
@@ -123,7 +123,7 @@ def reset(user: User) -> None:
 def reset_own(user: User, password: str | None, code: str | None) -> None:
     """POST /me/mfa/reset: proof by the current password or a current TOTP code, then reset."""
     if _totp(user) is None and _pending(user) is None:
-        raise ApiError("invalid_state", "MFA is not enabled and no enrollment is pending.")
+        raise PlatformError("invalid_state", "MFA is not enabled and no enrollment is pending.")
     if (password is None) == (code is None):
         raise invalid({"password": "give your password or a code", "code": "give your password or a code"})
     if password is not None and not user.check_password(password):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from localplatform.accounts import mail
-from localplatform.api.errors import invalid
+from localplatform.errors import invalid
 from localplatform.identity.models import Login, User
 from localplatform.identity.services.tokens import revoke_all_logins
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from localplatform.accounts.services import addresses
-from localplatform.api.errors import invalid
+from localplatform.errors import invalid
 from localplatform.identity.models import Member, User
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from localplatform.accounts import mail
 from localplatform.accounts.models import LoginCode, MfaChallenge, TrustedDevice
 from localplatform.accounts.services import addresses, mfa
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 from localplatform.identity.models import Organization, User
 from localplatform.identity.services import tokens
 
@@ -91,7 +91,7 @@ def complete_challenge(
             .first()
         )
         if challenge is None or challenge.failures >= MAX_MFA_FAILURES:
-            raise ApiError("invalid_token", "The MFA token is unknown, expired or used up. Log in again.")
+            raise PlatformError("invalid_token", "The MFA token is unknown, expired or used up. Log in again.")
         user = challenge.user
         valid = mfa.check_totp(user, code) if code is not None else mfa.use_recovery_code(user, recovery_code or "")
         if not valid:
@@ -103,9 +103,9 @@ def complete_challenge(
             challenge.finished_at = timezone.now()
             challenge.save(update_fields=["finished_at"])
     if wrong:  # the failure is committed above, so it counts even though the request fails
-        raise ApiError("invalid_mfa_code", "The code is incorrect.")
+        raise PlatformError("invalid_mfa_code", "The code is incorrect.")
     if not user.is_active:
-        raise ApiError("account_disabled")
+        raise PlatformError("account_disabled")
     organization = challenge.organization
     login, response = tokens.start_login(user, organization, challenge.method, client, mfa=True)
     if trust_device:
@@ -177,8 +177,8 @@ def check_login_code(email: str, code: str) -> User:
             else:
                 row.save(update_fields=["failures"])
     if user is None or row is None or not matches:
-        raise ApiError("invalid_credentials", "The code is incorrect or has expired.")
+        raise PlatformError("invalid_credentials", "The code is incorrect or has expired.")
     if not user.is_active:
-        raise ApiError("account_disabled")
+        raise PlatformError("account_disabled")
     addresses.mark_verified(user)
     return user

@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from localplatform.accounts.services import addresses, passwords
-from localplatform.api.errors import ApiError, invalid
+from localplatform.errors import PlatformError, invalid
 from localplatform.identity.models import Member, Organization, User
 from localplatform.identity.services import directory
 
@@ -15,7 +15,7 @@ def signup(
     """Create the account (unverified), its organization, and mail the verification link (§3.1.2)."""
     email = addresses.normalize(email)
     if addresses.is_taken(email):
-        raise ApiError("already_exists", "An account with this email already exists. Log in instead.")
+        raise PlatformError("already_exists", "An account with this email already exists. Log in instead.")
     candidate = User(email=email, given_name=given_name, family_name=family_name, display_name=display_name or "")
     errors = passwords.policy_errors(password, candidate, "password")
     if errors:

@@ -8,9 +8,9 @@ from pydantic import Field, StringConstraints, field_validator
 
 from localplatform.api import member_shapes, shapes
 from localplatform.api.auth import NONE, BearerAuth
-from localplatform.api.errors import not_found
 from localplatform.api.pagination import PageQuery, page_slice
 from localplatform.api.schemas import Id, Input
+from localplatform.errors import not_found
 from localplatform.identity.models import Invitation, Member, Role
 from localplatform.identity.services import invitations as service
 

@@ -8,10 +8,10 @@ from localplatform.accounts.models import TrustedDevice
 from localplatform.accounts.services import addresses, passwords
 from localplatform.api import account_shapes as shapes
 from localplatform.api.auth import NONE, BearerAuth
-from localplatform.api.errors import not_found
 from localplatform.api.pagination import MarkerQuery, decode_marker, encode_marker
 from localplatform.api.schemas import Id, Input
 from localplatform.api.shapes import errors
+from localplatform.errors import not_found
 from localplatform.identity.models import Login
 from localplatform.identity.services import tokens
 

@@ -9,9 +9,9 @@ from pydantic import Field, StringConstraints, field_validator
 
 from localplatform.api import member_shapes, shapes
 from localplatform.api.auth import Actor, BearerAuth
-from localplatform.api.errors import ApiError, invalid, not_found
 from localplatform.api.pagination import PageQuery
 from localplatform.api.schemas import Id, Input
+from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.identity.models import Member, Organization, Role, Team, TeamMember
 from localplatform.identity.services import members as member_service
 from localplatform.identity.services.invitations import resolve_roles
@@ -49,7 +49,7 @@ def member_search(request, query: Query[MemberQuery]):
     actor.require("CanViewOrganization")
     for key in FILTER_KEYS:
         if len(request.GET.getlist(key)) > 1:
-            raise ApiError("invalid_request", f"{key} is given more than once.")
+            raise PlatformError("invalid_request", f"{key} is given more than once.")
     members = filtered_members(actor.organization, query)
     total = members.count()
     page = []

@@ -7,8 +7,8 @@ from pydantic import Field, StrictBool, StrictInt, StringConstraints, field_vali
 
 from localplatform.api import shapes
 from localplatform.api.auth import BearerAuth
-from localplatform.api.errors import invalid
 from localplatform.api.schemas import Id, Input
+from localplatform.errors import invalid
 from localplatform.identity.models import Role
 from localplatform.identity.services import directory
 

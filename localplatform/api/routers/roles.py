@@ -8,9 +8,9 @@ from ninja import Query, Router
 
 from localplatform.api import shapes
 from localplatform.api.auth import BearerAuth
-from localplatform.api.errors import not_found
 from localplatform.api.pagination import PageQuery, page_slice
 from localplatform.api.schemas import Id
+from localplatform.errors import not_found
 from localplatform.identity.models import Member, Organization, PermissionBundle, Role, TeamMember
 from localplatform.identity.services.permissions import role_relations
 

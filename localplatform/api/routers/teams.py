@@ -9,9 +9,9 @@ from pydantic import Field, StringConstraints, field_validator
 
 from localplatform.api import shapes, team_shapes
 from localplatform.api.auth import BearerAuth
-from localplatform.api.errors import invalid, not_found
 from localplatform.api.pagination import PageQuery, page_slice
 from localplatform.api.schemas import Id, Input
+from localplatform.errors import invalid, not_found
 from localplatform.identity.models import Member
 from localplatform.identity.services import directory, teams
 

@@ -1,6 +1,6 @@
 """Password sign-in: who the email and password belong to, without telling unknown emails apart."""
 
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 from localplatform.identity.models import User
 
 
@@ -10,11 +10,11 @@ def authenticate(email: str, password: str) -> User:
     if user is None:
         # Hash anyway, so an unknown email costs as long as a wrong password (no timing enumeration).
         User().set_password(password)
-        raise ApiError("invalid_credentials")
+        raise PlatformError("invalid_credentials")
     if not user.check_password(password):
-        raise ApiError("invalid_credentials")
+        raise PlatformError("invalid_credentials")
     if not user.is_active:
-        raise ApiError("account_disabled")
+        raise PlatformError("account_disabled")
     if not user.email_verified:
-        raise ApiError("email_not_verified", "Verify your email address before logging in.")
+        raise PlatformError("email_not_verified", "Verify your email address before logging in.")
     return user

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from localplatform.api.errors import ApiError, invalid
+from localplatform.errors import PlatformError, invalid
 from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, User
 from localplatform.identity.services import directory
@@ -156,11 +156,11 @@ def create_invitation(
     roles = resolve_roles(role_ids, Role.ORGANIZATION, "roleIds") or [organization.default_role]
     placements = resolve_placements(organization, teams)
     if any(r.key == "owner" for r in roles) and not by_is_owner:
-        raise ApiError("owner_role_required", "Only an Owner can invite someone as an Owner.")
+        raise PlatformError("owner_role_required", "Only an Owner can invite someone as an Owner.")
     if Member.objects.filter(organization=organization, user__in=users_with_address(email)).exists():
-        raise ApiError("already_exists", f"{email} already belongs to a member of this organization.")
+        raise PlatformError("already_exists", f"{email} already belongs to a member of this organization.")
     if pending(Invitation.objects.filter(organization=organization, email=email)).exists():
-        raise ApiError("already_exists", f"{email} already has a pending invitation; resend it instead.")
+        raise PlatformError("already_exists", f"{email} already has a pending invitation; resend it instead.")
     now = timezone.now()
     token = new_token()
     invitation = Invitation.objects.create(
@@ -187,7 +187,7 @@ def create_invitation(
 def resend_invitation(invitation: Invitation, by: Member, base_url: str) -> Invitation:
     """A fresh token and expiry, mailed again; the old token stops working. Revives an expired invitation."""
     if invitation.status in (Invitation.ACCEPTED, Invitation.CANCELLED):
-        raise ApiError("invalid_state", f"The invitation is {invitation.status} and cannot be resent.")
+        raise PlatformError("invalid_state", f"The invitation is {invitation.status} and cannot be resent.")
     now = timezone.now()
     token = new_token()
     invitation.token_hash = token_hash(token)
@@ -204,7 +204,7 @@ def resend_invitation(invitation: Invitation, by: Member, base_url: str) -> Invi
 def cancel_invitation(invitation: Invitation, by: Member) -> Invitation:
     """Withdraw a pending invitation; the record stays as cancelled."""
     if invitation.effective_status() != Invitation.PENDING:
-        raise ApiError("invalid_state", f"The invitation is {invitation.effective_status()}, not pending.")
+        raise PlatformError("invalid_state", f"The invitation is {invitation.effective_status()}, not pending.")
     invitation.status = Invitation.CANCELLED
     invitation.updated_at = timezone.now()
     invitation.updated_by = by.id
@@ -220,7 +220,7 @@ def by_token(token: str) -> Invitation:
         else None
     )
     if invitation is None:
-        raise ApiError("not_found", "This invitation link is not valid. Ask for a new invitation.")
+        raise PlatformError("not_found", "This invitation link is not valid. Ask for a new invitation.")
     return invitation
 
 
@@ -232,7 +232,7 @@ def accept_invitation(token: str, user: User | None, signup: dict | None) -> tup
     """POST /invitations/{token}/accept: as the signed-in `user`, or creating the account from `signup`."""
     accepted = _accept(token, user, signup)
     if accepted is None:  # the invitation is recorded as accepted all the same (§3.12.3)
-        raise ApiError("already_exists", "You are already a member of this organization.")
+        raise PlatformError("already_exists", "You are already a member of this organization.")
     return accepted
 
 
@@ -242,13 +242,15 @@ def _accept(token: str, user: User | None, signup: dict | None) -> tuple[Member,
     invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
     status = invitation.effective_status()
     if status != Invitation.PENDING:
-        raise ApiError("invalid_state", f"This invitation is {status}.")
+        raise PlatformError("invalid_state", f"This invitation is {status}.")
     if user is None:
         if account_exists(invitation.email):
-            raise ApiError("unauthenticated", "An account with this email exists: log in to accept the invitation.")
+            raise PlatformError(
+                "unauthenticated", "An account with this email exists: log in to accept the invitation."
+            )
         user = create_invited_user(invitation.email, signup or {})
     elif not owns_verified_address(user, invitation.email):
-        raise ApiError(
+        raise PlatformError(
             "permission_denied", f"This invitation is for {invitation.email}, a verified address of another account."
         )
     organization = invitation.organization

@@ -8,7 +8,7 @@ neither removed, demoted nor deactivated (409 last_owner).
 from django.db import transaction
 from django.utils import timezone
 
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 from localplatform.events import emit
 from localplatform.identity.models import Member, Role, Team, TeamMember, User
 from localplatform.identity.services.permissions import Access
@@ -40,7 +40,7 @@ def guard_last_owner(member: Member, action: str) -> None:
     """409 last_owner when `member` is the only Owner that counts and would stop being one."""
     owners = counting_owners(member.organization_id)
     if owners.filter(pk=member.pk).exists() and not owners.exclude(pk=member.pk).exists():
-        raise ApiError(
+        raise PlatformError(
             "last_owner",
             f"{member.user.display_name} is the organization's last Owner and cannot be {action}. "
             "Make another member an Owner first.",
@@ -50,7 +50,7 @@ def guard_last_owner(member: Member, action: str) -> None:
 def guard_owner_target(access: Access, member: Member) -> None:
     """403 owner_role_required when a non-Owner acts on another member who holds the Owner role (§1.13)."""
     if member.pk != access.member.pk and not access.is_owner and holds_owner(member):
-        raise ApiError("owner_role_required", "Only an Owner can change or remove another Owner.")
+        raise PlatformError("owner_role_required", "Only an Owner can change or remove another Owner.")
 
 
 def member_event(member: Member, type: str, actor_id: str | None, role_ids: list[str], **extra) -> None:
@@ -88,16 +88,18 @@ def update_member(access: Access, member: Member, changes: dict) -> Member:
     profile = {name: changes[name] for name in PROFILE_FIELDS if name in changes}
     if profile:
         if member.account_type == Member.EXTERNAL and changes.get("account_type", Member.EXTERNAL) == Member.EXTERNAL:
-            raise ApiError("external_account", "This member's profile is managed by their identity provider.")
+            raise PlatformError("external_account", "This member's profile is managed by their identity provider.")
         elsewhere = Member.objects.filter(user=user, status=Member.ACTIVE).exclude(
             organization_id=member.organization_id
         )
         if elsewhere.exists():
-            raise ApiError("in_use", "This person also belongs to another organization and manages their own profile.")
+            raise PlatformError(
+                "in_use", "This person also belongs to another organization and manages their own profile."
+            )
     status = changes.get("status")
     if status == Member.DEACTIVATED and member.status != Member.DEACTIVATED:
         if member.pk == access.member.pk:
-            raise ApiError("invalid_state", "You cannot deactivate yourself; leave the organization instead.")
+            raise PlatformError("invalid_state", "You cannot deactivate yourself; leave the organization instead.")
         guard_last_owner(member, "deactivated")
     now = timezone.now()
     if profile:
@@ -125,7 +127,7 @@ def replace_roles(access: Access, member: Member, roles: list[Role]) -> bool:
     owner = next(r for r in Role.objects.filter(key="owner"))
     had_owner, gets_owner = owner.id in previous, any(r.id == owner.id for r in roles)
     if had_owner != gets_owner and not access.is_owner:
-        raise ApiError("owner_role_required", "Only an Owner can grant or revoke the Owner role.")
+        raise PlatformError("owner_role_required", "Only an Owner can grant or revoke the Owner role.")
     if had_owner and not gets_owner:
         guard_last_owner(member, "demoted")
     if {r.id for r in roles} == set(previous):

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from localplatform.api.errors import ApiError, invalid, not_found
+from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, TeamMember
 from localplatform.identity.services import directory
@@ -38,7 +38,7 @@ def member_count(team: Team) -> int:
 def require_in_team(access: Access, relation: str, team: Team) -> None:
     """R@team(T) (§1.13), or 403 permission_denied; call after the team was found (404 comes first)."""
     if not access.has_in_team(relation, team.id):
-        raise ApiError("permission_denied")
+        raise PlatformError("permission_denied")
 
 
 def team_roles(role_ids: Iterable[str], field: str = "roleIds") -> list[Role]:
@@ -66,7 +66,7 @@ def _check_name(organization: Organization, name: str, team: Team | None = None)
     if team is not None:
         clash = clash.exclude(pk=team.pk)
     if clash.exists():
-        raise ApiError("already_exists", f"A team named “{name}” already exists in this organization.")
+        raise PlatformError("already_exists", f"A team named “{name}” already exists in this organization.")
 
 
 def _event(team: Team, type: str, by: Member | None, member: Member | None = None) -> None:
@@ -92,7 +92,7 @@ def create_team(
         with transaction.atomic():
             team = directory.create_team(organization, name, None, description, default_role)
     except IntegrityError:  # a concurrent create took the name between the check and the insert
-        raise ApiError("already_exists", f"A team named “{name}” already exists in this organization.") from None
+        raise PlatformError("already_exists", f"A team named “{name}” already exists in this organization.") from None
     if by is not None:
         Team.objects.filter(pk=team.pk).update(created_by=by.id, updated_by=by.id)
         team.created_by = team.updated_by = by.id
@@ -119,7 +119,9 @@ def update_team(team: Team, by: Member | None, changes: dict) -> Team:
         with transaction.atomic():
             team.save()
     except IntegrityError:
-        raise ApiError("already_exists", f"A team named “{team.name}” already exists in this organization.") from None
+        raise PlatformError(
+            "already_exists", f"A team named “{team.name}” already exists in this organization."
+        ) from None
     return team
 
 
@@ -144,9 +146,9 @@ def delete_team(team: Team, by: Member | None) -> None:
 def add_member(team: Team, member: Member, roles: list[Role] | None, by: Member | None) -> TeamMember:
     """An explicit membership (roles default to the team's default role); 409 when it exists or the member is off."""
     if member.status != Member.ACTIVE:
-        raise ApiError("invalid_state", "The member is deactivated; reactivate them before adding them to a team.")
+        raise PlatformError("invalid_state", "The member is deactivated; reactivate them before adding them to a team.")
     if TeamMember.objects.filter(team=team, member=member).exists():
-        raise ApiError("already_exists", "The member is already on this team; change their roles instead.")
+        raise PlatformError("already_exists", "The member is already on this team; change their roles instead.")
     membership = directory.add_team_member(team, member, roles or None)
     _event(team, "team.member_added", by, member)
     return membership
@@ -158,7 +160,7 @@ def remove_member(team: Team, member: Member, by: Member | None) -> None:
     deleted, _ = TeamMember.objects.filter(team=team, member=member).delete()
     if not deleted:
         if inherits(member):
-            raise ApiError(
+            raise PlatformError(
                 "invalid_state", "The membership comes from an organization role; change the member's roles instead."
             )
         raise not_found("team member")
@@ -171,7 +173,7 @@ def replace_roles(team: Team, member: Member, roles: list[Role]) -> TeamMember:
     membership = TeamMember.objects.filter(team=team, member=member).first()
     if membership is None:
         if inherits(member):
-            raise ApiError(
+            raise PlatformError(
                 "invalid_state", "The membership comes from an organization role; add the member to the team first."
             )
         raise not_found("team member")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from localplatform.api.errors import ApiError
+from localplatform.errors import PlatformError
 from localplatform.identity.devices import describe_device
 from localplatform.identity.models import Login, Member, Organization, RefreshToken, User
 from localplatform.ids import new_id
@@ -99,12 +99,12 @@ def read_access_token(token: str) -> Login:
     try:
         claims = jwt.decode(token, _signing_key(), algorithms=["HS256"], options={"require": ["exp", "lid"]})
     except jwt.ExpiredSignatureError:
-        raise ApiError("token_expired") from None
+        raise PlatformError("token_expired") from None
     except jwt.InvalidTokenError:
-        raise ApiError("invalid_token") from None
+        raise PlatformError("invalid_token") from None
     login = Login.objects.select_related("user", "organization").filter(pk=claims["lid"]).first()
     if login is None or not login.is_live or login.organization_id != claims.get("org"):
-        raise ApiError("invalid_token")
+        raise PlatformError("invalid_token")
     now = timezone.now()
     if now - login.last_used_at > LAST_USED_RESOLUTION:
         Login.objects.filter(pk=login.pk).update(last_used_at=now)
@@ -126,17 +126,17 @@ def rotate_refresh_token(token: str, organization_id: str | None = None) -> Logi
             .first()
         )
         if record is None:
-            raise ApiError("invalid_token", "The refresh token is unknown, expired or revoked.")
+            raise PlatformError("invalid_token", "The refresh token is unknown, expired or revoked.")
         login = record.login
         if record.used_at is None:
             if not login.is_live:
-                raise ApiError("invalid_token", "The login has expired or was revoked.")
+                raise PlatformError("invalid_token", "The login has expired or was revoked.")
             organization = refresh_organization(login, organization_id)
             now = timezone.now()
             # The lifetime counts from login; a changed (or switched) organization setting applies now.
             expires_at = login.created_at + login_lifetime(organization)
             if expires_at <= now:
-                raise ApiError("invalid_token", "The login has expired.")
+                raise PlatformError("invalid_token", "The login has expired.")
             record.used_at = now
             record.save(update_fields=["used_at"])
             switched = organization != login.organization
@@ -150,13 +150,13 @@ def rotate_refresh_token(token: str, organization_id: str | None = None) -> Logi
                 User.objects.filter(pk=login.user_id).update(last_organization=organization)
             return login
     revoke_login(login)
-    raise ApiError("invalid_token", "The refresh token was already used; the login has been revoked.")
+    raise PlatformError("invalid_token", "The refresh token was already used; the login has been revoked.")
 
 
 def refresh_organization(login: Login, organization_id: str | None) -> Organization | None:
     """The organization a refreshed login belongs to: the requested one, else its own, re-checked."""
     if not login.user.is_active:
-        raise ApiError("account_disabled")
+        raise PlatformError("account_disabled")
     target = organization_id or login.organization_id
     if target is None:
         return None
@@ -167,9 +167,9 @@ def entry_membership(user: User, organization_id: str) -> Member:
     """The user's active membership in an organization a login enters; 403 otherwise (§1.4)."""
     member = Member.objects.select_related("organization").filter(organization_id=organization_id, user=user).first()
     if member is None:
-        raise ApiError("organization_access_denied")
+        raise PlatformError("organization_access_denied")
     if member.status != Member.ACTIVE:
-        raise ApiError("account_disabled", "Your membership in this organization is deactivated.")
+        raise PlatformError("account_disabled", "Your membership in this organization is deactivated.")
     return member
 
 

@@ -5,8 +5,9 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
 from localplatform.accounts.models import OutboxMessage
-from localplatform.api.errors import ApiError, error_response
+from localplatform.api.errors import error_response
 from localplatform.api.schemas import rfc3339
+from localplatform.errors import PlatformError
 
 LIMIT = 200
 
@@ -35,7 +36,7 @@ def _json(body: dict, status: int = 200) -> JsonResponse:
 
 
 def _not_found(request) -> JsonResponse:
-    return error_response(request, ApiError("not_found", "The message was not found."))
+    return error_response(request, PlatformError("not_found", "The message was not found."))
 
 
 @require_safe
