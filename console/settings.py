@@ -42,6 +42,16 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# The local profile (contract §7): the Dev mailbox, and outbound requests from the platform to loopback
+# addresses and plain http:// URLs (demo receivers, tests). On by default only with DEBUG; a deployment
+# with DEBUG off refuses it, because it opens an unauthenticated mailbox and the machine's own ports.
+LAKESAIL_LOCAL_MODE = env.bool("LAKESAIL_LOCAL_MODE", default=DEBUG)
+if LAKESAIL_LOCAL_MODE and not DEBUG and not TESTING:
+    raise ImproperlyConfigured(
+        "LAKESAIL_LOCAL_MODE=true needs DEBUG=true: it exposes the Dev mailbox without a token and lets the "
+        "platform call loopback addresses. Unset it for a deployment."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off (comma-separated host names).")

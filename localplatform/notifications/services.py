@@ -29,7 +29,7 @@ ORG_ADMIN_TYPES = {"member", "invitation", "team", "identity_provider"}
 
 def local_mode() -> bool:
     """The local platform on a developer machine or in tests: plain-http destinations are allowed."""
-    return bool(settings.DEBUG or getattr(settings, "TESTING", False))
+    return bool(settings.LAKESAIL_LOCAL_MODE)
 
 
 # --- Permissions (§3.21 "Permissions by ownership") ------------------------------------------------
