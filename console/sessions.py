@@ -73,7 +73,7 @@ class Identity:
 
     @classmethod
     def from_me(cls, me) -> "Identity":
-        """The snapshot of a `Me` (console.client.models.Me)."""
+        """The snapshot of a `Me` (console.client.models.users.Me)."""
         choices = tuple(
             OrganizationChoice(entry.organization.id, entry.organization.name, entry.member_id, tuple(entry.role_ids))
             for entry in me.organizations

@@ -119,7 +119,7 @@ class Platform:
                 self.tokens = latest
             else:
                 try:
-                    self.tokens = latest.successor(auth.refresh(self, refresh_token=latest.refresh_token))
+                    self.tokens = latest.successor(auth.refresh_tokens(self, refresh_token=latest.refresh_token))
                 except PlatformError as error:
                     failure = error  # raised after the block: the platform's own writes must not roll back
             if failure is None:

@@ -3,7 +3,7 @@
 from typing import Any
 
 from console.client.base import Platform, parse
-from console.client.member_models import Acceptance, Invitation, InvitationPage, InvitationPublic
+from console.client.models.invitations import Acceptance, Invitation, InvitationPage, InvitationPublic
 from console.client.paths import segment
 
 

@@ -3,12 +3,11 @@
 from pydantic.alias_generators import to_camel
 
 from console.client.base import Platform, parse
-from console.client.member_models import MemberDetail
-from console.client.models import MemberPage
+from console.client.models.members import MemberDetail, MemberPage
 from console.client.paths import page_params, segment
 
 
-def search_members(
+def list_members(
     platform: Platform,
     *,
     page: int = 1,

@@ -1,33 +1,10 @@
-"""mfa: the login MFA step, TOTP enrollment, recovery codes, reset (contract §3.1.4, §3.8)."""
+"""mfa: MFA status, TOTP enrollment, recovery codes, reset (contract §3.8)."""
 
-from typing import Any
-
-from console.client.account_models import MfaStatus, RecoveryCodes, TotpConfirmation, TotpEnrollment
 from console.client.base import Platform, parse
-from console.client.models import TokenResponse
+from console.client.models.mfa import MfaStatus, RecoveryCodes, TotpConfirmation, TotpEnrollment
 
 
-def complete_mfa_login(
-    platform: Platform,
-    *,
-    mfa_token: str,
-    code: str | None = None,
-    recovery_code: str | None = None,
-    trust_device: bool = False,
-    device_name: str | None = None,
-) -> TokenResponse:
-    """POST /auth/login/mfa"""
-    body: dict[str, Any] = {"mfaToken": mfa_token, "trustDevice": trust_device}
-    if code:
-        body["code"] = code
-    if recovery_code:
-        body["recoveryCode"] = recovery_code
-    if trust_device and device_name:
-        body["deviceName"] = device_name
-    return parse(TokenResponse, platform.call("POST", "/auth/login/mfa", body=body, auth=False, scoped=False))
-
-
-def get_mfa(platform: Platform) -> MfaStatus:
+def describe_mfa(platform: Platform) -> MfaStatus:
     """GET /me/mfa"""
     return parse(MfaStatus, platform.call("GET", "/me/mfa", scoped=False))
 

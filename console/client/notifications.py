@@ -3,8 +3,8 @@
 from typing import Any
 
 from console.client.base import Platform, parse
-from console.client.models import Items
-from console.client.notification_models import Channel, ChannelTestResult, Delivery, EventType, MarkerPage, Rule
+from console.client.models.common import Items
+from console.client.models.notifications import Channel, ChannelTestResult, Delivery, EventType, MarkerPage, Rule
 from console.client.paths import segment
 
 
@@ -39,7 +39,7 @@ def create_channel(platform: Platform, body: dict[str, Any]) -> Channel:
     return parse(Channel, platform.call("POST", "/notifications/channels", body=body))
 
 
-def get_channel(platform: Platform, channel_id: str) -> Channel:
+def describe_channel(platform: Platform, channel_id: str) -> Channel:
     """GET /notifications/channels/{channel}"""
     return parse(Channel, platform.call("GET", f"/notifications/channels/{segment(channel_id)}"))
 
@@ -89,7 +89,7 @@ def create_rule(platform: Platform, body: dict[str, Any]) -> Rule:
     return parse(Rule, platform.call("POST", "/notifications/rules", body=body))
 
 
-def get_rule(platform: Platform, rule_id: str) -> Rule:
+def describe_rule(platform: Platform, rule_id: str) -> Rule:
     """GET /notifications/rules/{rule}"""
     return parse(Rule, platform.call("GET", f"/notifications/rules/{segment(rule_id)}"))
 

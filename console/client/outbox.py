@@ -1,9 +1,9 @@
 """The local platform's outbox, shown as "Dev mailbox" (contract §7): outside /api/v1, no token, local mode only."""
 
 from console.client import transport
-from console.client.account_models import OutboxMessage
 from console.client.base import Platform, parse
-from console.client.models import Items
+from console.client.models.common import Items
+from console.client.models.outbox import OutboxMessage
 from console.client.paths import segment
 
 

@@ -1,7 +1,8 @@
-"""roles: the fixed organization and team role catalogues, and the permission catalogue (§3.11, §3.1.1)."""
+"""roles: the fixed organization and team role catalogues (contract §3.11)."""
 
 from console.client.base import Platform, parse
-from console.client.models import Items, Page, Permission, RoleDetail, RoleSummary
+from console.client.models.common import Page
+from console.client.models.roles import RoleDetail, RoleSummary
 from console.client.paths import page_params, segment
 
 
@@ -41,8 +42,3 @@ def list_team_roles(
 def describe_team_role(platform: Platform, role_id: str) -> RoleDetail:
     """GET /org/team-roles/{role}"""
     return parse(RoleDetail, platform.call("GET", f"/org/team-roles/{segment(role_id)}"))
-
-
-def list_permissions(platform: Platform) -> list[Permission]:
-    """GET /auth/permissions"""
-    return parse(Items[Permission], platform.call("GET", "/auth/permissions", scoped=False)).items

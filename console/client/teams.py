@@ -1,9 +1,9 @@
 """teams: the organization's teams and their members (contract §3.10). The caller's own teams: me.list_my_teams."""
 
 from console.client.base import Platform, parse
-from console.client.models import Page, TeamSummary
+from console.client.models.common import Page, TeamSummary
+from console.client.models.teams import TeamMember, TeamMemberPage
 from console.client.paths import page_params, segment
-from console.client.team_models import TeamMember, TeamMemberPage
 
 UNSET = object()  # "leave unchanged" for PATCH fields that may also be cleared with None
 

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from console.client.errors import Conflict, PlatformError, ValidationFailed
-from console.client.notification_models import CHANNEL_TYPES, Channel, EventType, Rule
+from console.client.models.notifications import CHANNEL_TYPES, Channel, EventType, Rule
 
 HEADER_ROWS = 2  # blank header rows offered besides the stored ones (no JavaScript needed to add one)
 SEVERITIES = [("critical", "Critical"), ("error", "Error"), ("warning", "Warning"), ("info", "Info")]

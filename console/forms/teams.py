@@ -3,7 +3,7 @@
 from django import forms
 
 from console.client.errors import Conflict, PlatformError, ValidationFailed
-from console.client.models import Role
+from console.client.models.common import Role
 
 SORTS = ("name", "-name")
 MEMBER_SORTS = ("name", "-name", "email", "-email")

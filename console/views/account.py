@@ -5,9 +5,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from console.client import account, auth
+from console.client import auth, users
 from console.client.errors import Conflict, Forbidden, PlatformError, ValidationFailed
-from console.client.me import get_me, list_my_teams
+from console.client.users import describe_me, list_my_teams
 from console.forms.account import AddEmailForm, ChangePasswordForm, ProfileForm
 from console.htmx import render_partial
 from console.sessions import IDENTITY_KEY, Identity
@@ -27,7 +27,7 @@ def account_profile(request):
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                _remember(request, account.update_me(request.platform, **form.cleaned_data))
+                _remember(request, users.update_me(request.platform, **form.cleaned_data))
             except (ValidationFailed, Conflict) as error:
                 form.add_platform_error(error)
             else:
@@ -35,7 +35,7 @@ def account_profile(request):
                 return redirect("account_profile")
         me = None
     else:
-        me = get_me(request.platform)
+        me = describe_me(request.platform)
         user = me.user
         form = (
             ProfileForm(
@@ -52,7 +52,7 @@ def account_profile(request):
 
 
 def _emails_page(request, form, status=200):
-    emails = account.list_emails(request.platform).items
+    emails = users.list_emails(request.platform).items
     context = {"emails": emails, "form": form, "tab": "emails"}
     return render_partial(request, "console/account/emails.html", context, "email-list", status=status)
 
@@ -70,7 +70,7 @@ def account_email_add(request):
     form = AddEmailForm(request.POST)
     if form.is_valid():
         try:
-            added = account.add_email(request.platform, email=form.cleaned_data["email"])
+            added = users.add_email(request.platform, email=form.cleaned_data["email"])
         except (ValidationFailed, Conflict) as error:
             if error.code == "already_exists":
                 form.add_error("email", "This address already belongs to an account.")
@@ -87,7 +87,7 @@ def account_email_add(request):
 def account_email_primary(request, email_id: str):
     address = request.POST.get("email", "")
     try:
-        _remember(request, account.update_me(request.platform, email=address))
+        _remember(request, users.update_me(request.platform, email=address))
     except (ValidationFailed, Conflict, Forbidden) as error:
         messages.error(request, error.field_errors.get("email") or error.message)
     else:
@@ -99,7 +99,7 @@ def account_email_primary(request, email_id: str):
 @signed_in
 def account_email_remove(request, email_id: str):
     try:
-        account.remove_email(request.platform, email_id)
+        users.remove_email(request.platform, email_id)
     except Conflict as error:
         messages.error(request, error.message)
     else:
@@ -116,7 +116,7 @@ def account_password(request):
     form = ChangePasswordForm(request.POST)
     if form.is_valid():
         try:
-            account.change_password(
+            users.change_password(
                 request.platform,
                 current_password=form.cleaned_data["current_password"],
                 new_password=form.cleaned_data["new_password"],
@@ -135,7 +135,7 @@ def account_password(request):
 @signed_in
 def account_sessions(request):
     """Active logins, this one marked; revoke one or sign out everywhere. One call."""
-    logins = account.list_logins(request.platform)
+    logins = users.list_logins(request.platform)
     context = {"logins": logins, "tab": "sessions", "current_fields": {"current": "true"}}
     return render_partial(request, "console/account/sessions.html", context, "login-list")
 
@@ -144,7 +144,7 @@ def account_sessions(request):
 @signed_in
 def account_session_revoke(request, login_id: str):
     current = request.POST.get("current") == "true"
-    account.revoke_login(request.platform, login_id)
+    users.revoke_login(request.platform, login_id)
     if current:
         request.session.flush()
         messages.info(request, "You ended this sign-in.")
@@ -166,7 +166,7 @@ def account_sessions_revoke_all(request):
 @signed_in
 def account_devices(request):
     """Trusted devices: browsers that skip the MFA step until they expire or are revoked. One call."""
-    devices = account.list_trusted_devices(request.platform)
+    devices = users.list_trusted_devices(request.platform)
     return render_partial(
         request, "console/account/devices.html", {"devices": devices, "tab": "devices"}, "device-list"
     )
@@ -175,7 +175,7 @@ def account_devices(request):
 @require_POST
 @signed_in
 def account_device_revoke(request, device_id: str):
-    account.revoke_trusted_device(request.platform, device_id)
+    users.revoke_trusted_device(request.platform, device_id)
     messages.success(request, "That device will be asked for a code at its next sign-in.")
     return navigate(request, reverse("account_devices"))
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from console.client import auth
 from console.client.errors import PlatformError
-from console.client.models import MfaChallenge
+from console.client.models.auth import MfaChallenge
 from console.forms.auth import SignInForm
 from console.views import sign_in_steps as steps
 from console.views.decorators import navigate

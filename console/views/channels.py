@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from console.client import notifications as client
 from console.client.errors import Conflict, ValidationFailed
-from console.client.members import search_members
-from console.client.notification_models import CHANNEL_TYPES, Channel, ChannelTestResult, NotificationIncluded
+from console.client.members import list_members
+from console.client.models.notifications import CHANNEL_TYPES, Channel, ChannelTestResult, NotificationIncluded
 from console.client.teams import list_teams
 from console.forms.notifications import ChannelForm
 from console.htmx import render_partial
@@ -60,7 +60,7 @@ def notification_channel_list(request):
 def _targets(request, access: NotificationAccess) -> list[tuple[str, list[tuple[str, str]]]]:
     """Email targets grouped for the picker: members and teams the caller may address."""
     if access.manage_org:
-        members = [(f"member:{e.member.id}", e.member.display_name) for e in search_members(request.platform).rows]
+        members = [(f"member:{e.member.id}", e.member.display_name) for e in list_members(request.platform).rows]
         teams = [(f"team:{s.team.id}", s.team.name) for s in list_teams(request.platform).items]
     else:
         members = [(f"member:{access.member_id}", "Me")]
@@ -94,7 +94,7 @@ def notification_channel_create(request):
 @signed_in
 def notification_channel_edit(request, channel_id: str):
     """One channel: its settings (read-only unless the caller manages it), test, enable, delete."""
-    channel = client.get_channel(request.platform, channel_id)
+    channel = client.describe_channel(request.platform, channel_id)
     access = notification_access(request, with_teams=True)
     manage = access.can_manage(channel)
     targets = _targets(request, access) if channel.type == "email" and manage else None
@@ -125,7 +125,7 @@ def notification_channel_test(request, channel_id: str):
     except Conflict as refusal:
         result, error = None, refusal.message
     if request.htmx:
-        channel = result.channel if result else client.get_channel(request.platform, channel_id)
+        channel = result.channel if result else client.describe_channel(request.platform, channel_id)
         access = notification_access(request, with_teams=True)  # names the owning team in the row
         row = channel_row(channel, NotificationIncluded(), access, result)
         row["error"] = error
@@ -157,7 +157,7 @@ def notification_channel_enable(request, channel_id: str):
 @signed_in
 def notification_channel_delete(request, channel_id: str):
     """Soft-delete a channel; rules lose it (and are disabled when it was their last)."""
-    channel = client.get_channel(request.platform, channel_id)
+    channel = client.describe_channel(request.platform, channel_id)
     client.delete_channel(request.platform, channel.id)
     messages.success(request, f"Channel “{channel.name}” deleted. Its delivery history stays in History.")
     return redirect("notification_channel_list")

@@ -2,8 +2,8 @@
 
 from django.views.decorators.http import require_safe
 
-from console.client.members import search_members
-from console.client.org import get_settings
+from console.client.members import list_members
+from console.client.organization import describe_settings
 from console.client.roles import list_roles
 from console.client.teams import list_teams
 from console.htmx import render_partial
@@ -19,12 +19,12 @@ def dashboard_show(request):
     """Organization, member counts, members by role, teams, the caller's access and security settings."""
     platform = request.platform
     identity = read_identity(request.session)
-    settings = get_settings(platform)
+    settings = describe_settings(platform)
     roles = list_roles(platform).items  # the whole fixed catalogue, with member counts
     by_count = sorted(roles, key=lambda summary: (-summary.member_count, summary.role.name.lower()))
     teams = list_teams(platform, limit=TEAMS_SHOWN)
-    members_total = search_members(platform, limit=0).total
-    members_active = search_members(platform, limit=0, status="active").total
+    members_total = list_members(platform, limit=0).total
+    members_active = list_members(platform, limit=0, status="active").total
     role_ids = set(identity.role_ids) if identity else set()
     my_roles = [summary for summary in roles if summary.role.id in role_ids]
     context = {

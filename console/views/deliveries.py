@@ -7,7 +7,7 @@ from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from console.client import notifications as client
-from console.client.notification_models import Delivery, MarkerPage
+from console.client.models.notifications import Delivery, MarkerPage
 from console.htmx import render_partial, targets
 from console.views.decorators import signed_in
 

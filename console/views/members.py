@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from console.client.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from console.client.members import describe_member, remove_member, replace_member_roles, search_members
+from console.client.members import describe_member, list_members, remove_member, replace_member_roles
 from console.client.teams import list_teams
 from console.forms.members import MemberFilterForm, RolesForm
 from console.htmx import render_partial
@@ -30,7 +30,7 @@ def member_list(request):
     form = MemberFilterForm(request.GET)
     form.is_valid()
     params = form.search_params()
-    page = search_members(request.platform, **params)
+    page = list_members(request.platform, **params)
     context = {
         "form": form,
         "page": page,

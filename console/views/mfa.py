@@ -36,7 +36,7 @@ def enrolling(request) -> bool:
 def security_page(request, *, password_form=None, regenerate_form=None, reset_form=None, status=200):
     """The Security tab: one call (GET /me/mfa) plus whatever form is being answered."""
     context = {
-        "mfa": mfa.get_mfa(request.platform),
+        "mfa": mfa.describe_mfa(request.platform),
         "password_form": password_form or ChangePasswordForm(),
         "regenerate_form": regenerate_form or TotpCodeForm(prefix="regenerate"),
         "reset_form": reset_form or MfaResetForm(prefix="reset"),
@@ -57,7 +57,7 @@ def mfa_enroll(request):
     """Forced enrollment: the organization requires MFA before anything else can be used."""
     if not enrolling(request):
         return redirect("account_security")
-    return render(request, "console/account/enroll.html", {"status": mfa.get_mfa(request.platform)})
+    return render(request, "console/account/enroll.html", {"status": mfa.describe_mfa(request.platform)})
 
 
 @require_POST

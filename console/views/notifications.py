@@ -5,9 +5,9 @@ The screens live in channels.py, rules.py and deliveries.py; this module holds w
 
 from dataclasses import dataclass, field
 
-from console.client.me import list_my_teams
-from console.client.notification_models import Channel, NotificationIncluded, Owner, Rule
+from console.client.models.notifications import Channel, NotificationIncluded, Owner, Rule
 from console.client.teams import list_teams
+from console.client.users import list_my_teams
 from console.views.access import access_of
 
 TEAM_ADMIN = "team_admin"  # the only team role holding CanManageNotifications (§1.13)

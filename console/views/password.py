@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from console.client import signup
+from console.client import auth
 from console.client.base import Platform
 from console.client.errors import PlatformError
 from console.forms.account import EmailForm, ResetPasswordForm
@@ -17,7 +17,7 @@ def password_forgot(request):
     sent = False
     if form.is_valid():
         try:
-            signup.forgot_password(Platform.anonymous(), email=form.cleaned_data["email"])
+            auth.forgot_password(Platform.anonymous(), email=form.cleaned_data["email"])
         except PlatformError as error:
             form.add_platform_error(error)
         else:
@@ -32,7 +32,7 @@ def password_reset(request):
     form = ResetPasswordForm(request.POST if request.method == "POST" else None, initial={"token": token})
     if form.is_valid():
         try:
-            signup.reset_password(
+            auth.reset_password(
                 Platform.anonymous(), token=form.cleaned_data["token"], new_password=form.cleaned_data["new_password"]
             )
         except PlatformError as error:

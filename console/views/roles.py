@@ -4,7 +4,8 @@ from collections import defaultdict
 
 from django.views.decorators.http import require_safe
 
-from console.client.roles import describe_role, describe_team_role, list_permissions, list_roles, list_team_roles
+from console.client.auth import list_permissions
+from console.client.roles import describe_role, describe_team_role, list_roles, list_team_roles
 from console.htmx import render_partial
 from console.views.decorators import signed_in
 

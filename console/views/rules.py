@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from console.client import notifications as client
 from console.client.errors import Conflict, ValidationFailed
-from console.client.notification_models import NotificationIncluded, Rule
+from console.client.models.notifications import NotificationIncluded, Rule
 from console.forms.notifications import RuleForm
 from console.htmx import render_partial
 from console.views.decorators import signed_in
@@ -81,7 +81,7 @@ def notification_rule_create(request):
 @signed_in
 def notification_rule_edit(request, rule_id: str):
     """One rule: edit it when the caller manages it, else read it; delete with confirmation."""
-    rule = client.get_rule(request.platform, rule_id)
+    rule = client.describe_rule(request.platform, rule_id)
     access = notification_access(request, with_teams=True)
     manage = access.can_manage(rule)
     form = _rule_form(request, access, rule)
@@ -107,7 +107,7 @@ def notification_rule_enable(request, rule_id: str):
         rule = client.update_rule(request.platform, rule_id, {"enabled": enabled})
         error = None
     except ValidationFailed as refusal:
-        rule = client.get_rule(request.platform, rule_id)
+        rule = client.describe_rule(request.platform, rule_id)
         error = " ".join(refusal.field_errors.values()) or refusal.message
     if not request.htmx:
         if error:
@@ -129,7 +129,7 @@ def notification_rule_enable(request, rule_id: str):
 @signed_in
 def notification_rule_delete(request, rule_id: str):
     """Soft-delete a rule; its past deliveries stay in History."""
-    rule = client.get_rule(request.platform, rule_id)
+    rule = client.describe_rule(request.platform, rule_id)
     client.delete_rule(request.platform, rule.id)
     messages.success(request, f"Rule “{rule.name}” deleted.")
     return redirect("notification_rule_list")

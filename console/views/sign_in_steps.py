@@ -14,12 +14,12 @@ from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from console.client import mfa, signup
+from console.client import auth
 from console.client.base import Platform
 from console.client.errors import PlatformError, Unauthorized
-from console.client.me import get_me
-from console.client.models import MfaChallenge, TokenResponse
+from console.client.models.auth import MfaChallenge, TokenResponse
 from console.client.tokens import TokenBundle
+from console.client.users import describe_me
 from console.forms.account import CodeVerifyForm, EmailForm, MfaStepForm
 from console.sessions import Identity, start_platform_session
 from console.views.access import access_of
@@ -85,7 +85,7 @@ def finish_sign_in(request, result: TokenResponse, next_url: str | None):
 def start_session(request, result: TokenResponse) -> None:
     """The console session now holds this login (a new session key); the enrollment gate is remembered."""
     tokens = TokenBundle.issued(result)
-    me = get_me(Platform(request.session, tokens))
+    me = describe_me(Platform(request.session, tokens))
     request.session.pop(CHALLENGE_KEY, None)
     request.session.pop(CODE_EMAIL_KEY, None)
     start_platform_session(request.session, tokens, Identity.from_me(me))
@@ -109,7 +109,7 @@ def sign_in_code(request):
     form = EmailForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            signup.request_login_code(Platform.anonymous(), email=form.cleaned_data["email"])
+            auth.request_login_code(Platform.anonymous(), email=form.cleaned_data["email"])
         except PlatformError as error:
             form.add_platform_error(error)
         else:
@@ -128,7 +128,7 @@ def sign_in_code_verify(request):
     form = CodeVerifyForm(data, initial={"email": email})
     if form.is_valid():
         try:
-            result = signup.verify_login_code(
+            result = auth.verify_login_code(
                 browser(request),
                 email=email,
                 code=form.cleaned_data["code"],
@@ -161,7 +161,7 @@ def sign_in_mfa(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            result = mfa.complete_mfa_login(
+            result = auth.complete_mfa_login(
                 browser(request),
                 mfa_token=challenge["token"],
                 code=data["code"] or None,

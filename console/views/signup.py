@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from console.client import signup
+from console.client import auth
 from console.client.base import Platform
 from console.client.errors import PlatformError, RateLimited, Unavailable, ValidationFailed
 from console.forms.account import EmailForm, SignUpForm, try_again
@@ -21,7 +21,7 @@ def signup_create(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            signup.sign_up(
+            auth.sign_up(
                 Platform.anonymous(),
                 email=data["email"],
                 password=data["password"],
@@ -57,7 +57,7 @@ def email_verify(request):
     error = verified = None
     if request.method == "POST" and token:
         try:
-            verified = signup.verify_email(Platform.anonymous(), token=token)
+            verified = auth.verify_email(Platform.anonymous(), token=token)
         except (ValidationFailed, RateLimited, Unavailable) as failure:
             error = try_again(failure.retry_after) if isinstance(failure, RateLimited) else failure.message
     context = {"token": token, "error": error, "verified": verified, "signed_in": request.platform is not None}
@@ -73,7 +73,7 @@ def verification_resend(request):
     sent = False
     if form.is_valid():
         try:
-            signup.resend_verification(Platform.anonymous(), email=form.cleaned_data["email"])
+            auth.resend_verification_email(Platform.anonymous(), email=form.cleaned_data["email"])
         except PlatformError as error:
             form.add_platform_error(error)
         else:

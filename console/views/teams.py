@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from console.client.errors import Conflict, Forbidden, ValidationFailed
-from console.client.me import list_my_teams
-from console.client.members import search_members
-from console.client.models import MemberEntry, Role
+from console.client.members import list_members
+from console.client.models.common import Role
+from console.client.models.members import MemberEntry
 from console.client.roles import list_team_roles
 from console.client.teams import create_team, delete_team, describe_team, list_team_members, list_teams, update_team
+from console.client.users import list_my_teams
 from console.forms.teams import MEMBER_SORTS, ListQueryForm, TeamForm
 from console.htmx import render_partial
 from console.views.access import access_of
@@ -56,7 +57,7 @@ def default_role_id(roles: list[Role]) -> str | None:
 
 def candidates(platform, text: str) -> list[MemberEntry]:
     """Active organization members matching what was typed, for the add-member picker (GET /org/members)."""
-    return search_members(platform, search=text, status="active", limit=CANDIDATES).rows
+    return list_members(platform, search=text, status="active", limit=CANDIDATES).rows
 
 
 @require_safe

@@ -14,8 +14,8 @@ import httpx
 
 from console.client import auth, transport
 from console.client.base import Platform
-from console.client.me import get_me
 from console.client.tokens import TOKENS_KEY, TokenBundle
+from console.client.users import describe_me
 from console.sessions import Identity, SessionStore, start_platform_session
 
 Fault = Callable[[httpx.Request], httpx.Response | Exception | None]
@@ -89,7 +89,7 @@ def signed_in_session(person) -> SessionStore:
     issued = auth.login(Platform.anonymous(), email=person.email, password=person.password)
     tokens = TokenBundle.issued(issued)
     session = SessionStore()
-    me = get_me(Platform(session, tokens))
+    me = describe_me(Platform(session, tokens))
     start_platform_session(session, tokens, Identity.from_me(me))
     session.save()
     return session

@@ -17,9 +17,9 @@ from console.client.errors import (
     Unavailable,
     ValidationFailed,
 )
-from console.client.me import get_me
-from console.client.org import get_settings
+from console.client.organization import describe_settings
 from console.client.tokens import TokenBundle
+from console.client.users import describe_me
 from tests.client.support import error_response, faults, on
 
 
@@ -34,7 +34,7 @@ def test_400_malformed_path_id(platform_for, cast):
 def test_401_unknown_token():
     bogus = TokenBundle(access_token="not-a-token", refresh_token="nope", expires_at=time.time() + 900)
     with pytest.raises(Unauthorized) as caught:
-        get_me(Platform(None, bogus))
+        describe_me(Platform(None, bogus))
     assert caught.value.code == "invalid_token"
 
 
@@ -48,7 +48,7 @@ def test_403_organization_of_someone_else(platform_for, cast):
     platform = platform_for(cast.outsider)
     platform.organization_id = cast.org.id
     with pytest.raises(Forbidden) as caught:
-        get_settings(platform)
+        describe_settings(platform)
     assert caught.value.code == "organization_access_denied"
 
 
@@ -89,7 +89,7 @@ def test_statuses_the_platform_cannot_produce_on_demand(platform_for, cast, stat
     platform = platform_for(cast.member)
     response = error_response(status, code, "Refused for the test.", retryAfter=7, requestId="req_x")
     with faults(on("/org/settings", response)), pytest.raises(expected) as caught:
-        get_settings(platform)
+        describe_settings(platform)
     error = caught.value
     assert type(error) is expected
     assert (error.status, error.code, error.message, error.request_id) == (
@@ -106,7 +106,7 @@ def test_retry_after_header_is_used_when_details_lack_it(platform_for, cast):
     response = error_response(503, "unavailable")
     response.headers["Retry-After"] = "12"
     with faults(on("/org/settings", response)), pytest.raises(Unavailable) as caught:
-        get_settings(platform)
+        describe_settings(platform)
     assert caught.value.retry_after == 12
 
 

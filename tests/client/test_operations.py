@@ -9,9 +9,9 @@ import pytest
 from console.client import auth, members, roles, teams
 from console.client.base import Platform
 from console.client.errors import NotFound
-from console.client.me import get_me
-from console.client.models import MfaChallenge, TokenResponse
-from console.client.org import get_settings
+from console.client.models.auth import MfaChallenge, TokenResponse
+from console.client.organization import describe_settings
+from console.client.users import describe_me
 from localplatform.identity.services import directory
 from tests.client.support import faults, on
 
@@ -41,7 +41,7 @@ def test_login_parses_an_mfa_challenge(cast):
 
 
 def test_get_me(platform_for, cast):
-    me = get_me(platform_for(cast.member))
+    me = describe_me(platform_for(cast.member))
     assert me.user.email == cast.member.email
     assert me.user.display_name == "Mia Member"
     assert me.organization.id == cast.org.id
@@ -86,7 +86,7 @@ def test_team_roles(platform_for, cast):
 
 
 def test_list_permissions(platform_for, cast):
-    permissions = roles.list_permissions(platform_for(cast.member))
+    permissions = auth.list_permissions(platform_for(cast.member))
     relations = [permission.relation for permission in permissions]
     assert relations == sorted(relations)
     assert "CanManageUsers" in relations
@@ -94,7 +94,7 @@ def test_list_permissions(platform_for, cast):
 
 
 def test_get_settings(platform_for, cast):
-    settings = get_settings(platform_for(cast.member))
+    settings = describe_settings(platform_for(cast.member))
     assert settings.organization_id == cast.org.id
     assert settings.organization_name == "Acme Analytics"
     assert settings.session_lifetime_minutes == 720
@@ -103,7 +103,7 @@ def test_get_settings(platform_for, cast):
 
 def test_search_members_joins_rows_with_included(platform_for, cast):
     platform = platform_for(cast.admin)
-    page = members.search_members(platform)
+    page = members.list_members(platform)
     assert page.total == 3
     by_email = {entry.member.email: entry for entry in page.rows}
     assert list(by_email) == ["admin@acme.test", "member@acme.test", "owner@acme.test"]  # by display name
@@ -119,12 +119,12 @@ def test_search_members_joins_rows_with_included(platform_for, cast):
 def test_search_members_filters(platform_for, cast):
     platform = platform_for(cast.owner)
     emails = lambda page: [entry.member.email for entry in page.rows]  # noqa: E731
-    assert emails(members.search_members(platform, search="MIA")) == ["member@acme.test"]
-    assert emails(members.search_members(platform, role_id=directory.role("admin").id)) == ["admin@acme.test"]
-    assert set(emails(members.search_members(platform, team_id=cast.team.id))) >= {"member@acme.test"}
-    assert emails(members.search_members(platform, status="deactivated")) == []
-    assert len(emails(members.search_members(platform, account_type="managed"))) == 3
-    assert emails(members.search_members(platform, sort_by="email", sort_direction="desc", limit=1)) == [
+    assert emails(members.list_members(platform, search="MIA")) == ["member@acme.test"]
+    assert emails(members.list_members(platform, role_id=directory.role("admin").id)) == ["admin@acme.test"]
+    assert set(emails(members.list_members(platform, team_id=cast.team.id))) >= {"member@acme.test"}
+    assert emails(members.list_members(platform, status="deactivated")) == []
+    assert len(emails(members.list_members(platform, account_type="managed"))) == 3
+    assert emails(members.list_members(platform, sort_by="email", sort_direction="desc", limit=1)) == [
         "owner@acme.test"
     ]
 
@@ -132,7 +132,7 @@ def test_search_members_filters(platform_for, cast):
 def test_search_members_sends_filters_in_deep_object_style(platform_for, cast):
     platform = platform_for(cast.owner)
     with faults(lambda request: None) as injected:
-        members.search_members(platform, search="ann", role_id="A1B2C3D4E5", status="active", page=2, limit=10)
+        members.list_members(platform, search="ann", role_id="A1B2C3D4E5", status="active", page=2, limit=10)
     params = injected.requests[0].url.params
     assert params["filter[search]"] == "ann"
     assert params["filter[roleId]"] == "A1B2C3D4E5"
@@ -155,7 +155,7 @@ def test_join_never_relies_on_included_order(platform_for, cast):
 
     with faults(on("/org/members", reversed_included)) as injected:
         inner = injected.inner
-        page = members.search_members(platform)
+        page = members.list_members(platform)
     for entry in page.rows:
         assert entry.member.id == entry.row.member_id
         assert [role.id for role in entry.roles] == entry.row.role_ids

@@ -8,8 +8,8 @@ import pytest
 from console.client import auth, roles
 from console.client.base import Platform
 from console.client.errors import Unauthorized, Unavailable
-from console.client.me import get_me
 from console.client.tokens import TOKENS_KEY
+from console.client.users import describe_me
 from console.sessions import SessionStore, write_tokens
 from localplatform.identity.services import tokens as platform_tokens
 from tests.client.support import platform_of, signed_in_session, stored_tokens
@@ -34,7 +34,7 @@ def expired_on_the_platform(monkeypatch):
         bundle = stored_tokens(session.session_key)
         with monkeypatch.context() as patch:
             patch.setattr(platform_tokens, "ACCESS_TOKEN_SECONDS", -30)
-            renewed = auth.refresh(Platform.anonymous(), refresh_token=bundle.refresh_token)
+            renewed = auth.refresh_tokens(Platform.anonymous(), refresh_token=bundle.refresh_token)
         write_tokens(session, replace(bundle.successor(renewed), expires_at=time.time() + 900))
         session.save()
         return session
@@ -46,7 +46,7 @@ def test_refresh_before_expiry(cast):
     session = expiring_session(cast.member)
     platform = platform_of(session.session_key)
     old = platform.tokens
-    get_me(platform)
+    describe_me(platform)
     assert platform.history == [REFRESH, "GET /me 200"]
     assert platform.tokens.generation == old.generation + 1
     assert platform.tokens.access_token != old.access_token
@@ -57,7 +57,7 @@ def test_refresh_before_expiry(cast):
 
 def test_no_refresh_while_the_token_is_fresh(cast):
     platform = platform_of(signed_in_session(cast.member).session_key)
-    get_me(platform)
+    describe_me(platform)
     assert platform.history == ["GET /me 200"]
     assert platform.tokens.generation == 1
 
@@ -65,7 +65,7 @@ def test_no_refresh_while_the_token_is_fresh(cast):
 def test_token_expired_refreshes_and_retries_a_read_once(cast, expired_on_the_platform):
     session = expired_on_the_platform(cast.member)
     platform = platform_of(session.session_key)
-    me = get_me(platform)
+    me = describe_me(platform)
     assert me.user.email == cast.member.email
     assert platform.history == ["GET /me 401", REFRESH, "GET /me 200"]
     assert stored_tokens(session.session_key).generation == 3
@@ -78,7 +78,7 @@ def test_token_expired_on_a_write_refreshes_but_does_not_resend(cast, expired_on
         auth.logout(platform)
     assert caught.value.code == "token_expired"
     assert platform.history == ["POST /auth/logout 401", REFRESH]
-    assert get_me(platform_of(session.session_key)).user.email == cast.member.email  # the login is intact
+    assert describe_me(platform_of(session.session_key)).user.email == cast.member.email  # the login is intact
 
 
 def test_a_write_refreshes_first_when_the_token_is_expiring(cast, api):
@@ -95,8 +95,8 @@ def test_two_requests_of_one_session_refresh_once(cast):
     session = expiring_session(cast.member)
     first, second = platform_of(session.session_key), platform_of(session.session_key)
     assert first.tokens == second.tokens
-    get_me(first)
-    get_me(second)
+    describe_me(first)
+    describe_me(second)
     assert first.history == [REFRESH, "GET /me 200"]
     assert second.history == ["GET /me 200"]
     assert second.tokens == first.tokens == stored_tokens(session.session_key)
@@ -108,8 +108,8 @@ def test_two_requests_of_one_session_refresh_once(cast):
 def test_token_expired_after_another_request_refreshed_adopts_its_tokens(cast, expired_on_the_platform):
     session = expired_on_the_platform(cast.member)
     first, second = platform_of(session.session_key), platform_of(session.session_key)
-    get_me(first)
-    get_me(second)
+    describe_me(first)
+    describe_me(second)
     assert second.history == ["GET /me 401", "GET /me 200"]
     assert second.tokens == first.tokens
 
@@ -120,7 +120,7 @@ def test_a_stale_session_save_never_overwrites_newer_tokens(cast):
     stale.load()
     stale_tokens = stale[TOKENS_KEY]
     fresh = platform_of(session.session_key)
-    get_me(fresh)  # refreshes: generation 2 is stored
+    describe_me(fresh)  # refreshes: generation 2 is stored
     stale["theme_note"] = "changed by a slower request"
     stale.save()
     assert stale[TOKENS_KEY] != stale_tokens
@@ -135,7 +135,7 @@ def test_a_revoked_login_cannot_be_refreshed(cast, api):
     api.post("/auth/logout", headers={"Authorization": f"Bearer {stored_tokens(session.session_key).access_token}"})
     platform = platform_of(session.session_key)
     with pytest.raises(Unauthorized) as caught:
-        get_me(platform)
+        describe_me(platform)
     assert caught.value.code == "invalid_token"
     assert stored_tokens(session.session_key).generation == 1
 
@@ -145,7 +145,7 @@ def test_a_session_signed_out_elsewhere_is_not_refreshed(cast):
     platform = platform_of(session.session_key)
     SessionStore(session.session_key).delete()
     with pytest.raises(Unauthorized):
-        get_me(platform)
+        describe_me(platform)
     assert platform.history == []
 
 
@@ -153,10 +153,10 @@ def test_refresh_rotates_and_reuse_revokes_the_login(cast):
     session = signed_in_session(cast.member)
     bundle = stored_tokens(session.session_key)
     anonymous = Platform.anonymous()
-    renewed = auth.refresh(anonymous, refresh_token=bundle.refresh_token)
+    renewed = auth.refresh_tokens(anonymous, refresh_token=bundle.refresh_token)
     assert renewed.refresh_token != bundle.refresh_token
     with pytest.raises(Unauthorized) as caught:
-        auth.refresh(anonymous, refresh_token=bundle.refresh_token)
+        auth.refresh_tokens(anonymous, refresh_token=bundle.refresh_token)
     assert caught.value.code == "invalid_token"
     with pytest.raises(Unauthorized):
-        auth.refresh(anonymous, refresh_token=renewed.refresh_token)
+        auth.refresh_tokens(anonymous, refresh_token=renewed.refresh_token)

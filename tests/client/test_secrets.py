@@ -8,8 +8,8 @@ import pytest
 from console.client import auth
 from console.client.base import Platform
 from console.client.errors import PlatformError
-from console.client.me import get_me
-from console.client.models import TokenResponse
+from console.client.models.auth import TokenResponse
+from console.client.users import describe_me
 from tests.client.support import error_response, faults, on, platform_of, signed_in_session, stored_tokens
 
 
@@ -33,15 +33,15 @@ def test_log_records_and_errors_never_carry_tokens(cast, caplog):
     bundle = stored_tokens(session.session_key)
     platform = platform_of(session.session_key)
     errors: list[PlatformError] = []
-    get_me(platform)
+    describe_me(platform)
     platform.refresh()
     for fault in (httpx.ReadTimeout("slow"), error_response(500, "internal"), httpx.Response(200, content=b"{")):
         with faults(on("/me", fault)), pytest.raises(PlatformError) as caught:
-            get_me(platform)
+            describe_me(platform)
         errors.append(caught.value)
     auth.logout(platform)
     with pytest.raises(PlatformError) as caught:
-        get_me(platform)
+        describe_me(platform)
     errors.append(caught.value)
     with pytest.raises(PlatformError) as caught:
         auth.login(Platform.anonymous(), email=cast.member.email, password="a wrong password")

@@ -7,10 +7,10 @@ from django.db import close_old_connections, connection
 from django.test import override_settings
 from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 
-from console.client import roles, transport
+from console.client import auth, roles, transport
 from console.client.base import Platform
 from console.client.errors import Unauthorized, Unavailable
-from console.client.me import get_me
+from console.client.users import describe_me
 from tests.client.support import closed_port_url, faults, on
 
 
@@ -37,7 +37,7 @@ def test_settings_change_rebuilds_the_client():
 def test_embedded_request_keeps_the_callers_database_connection(platform_for, cast):
     platform = platform_for(cast.member)
     assert connection.in_atomic_block  # the test's transaction
-    get_me(platform)
+    describe_me(platform)
     assert connection.in_atomic_block and connection.connection is not None
     for signal in (request_started, request_finished):  # reconnected afterwards
         assert signal.disconnect(close_old_connections)
@@ -49,7 +49,7 @@ def test_embedded_request_keeps_the_callers_url_state(platform_for, cast):
     set_script_prefix("/console/")
     set_urlconf("tests.console.urls")
     try:
-        get_me(platform)
+        describe_me(platform)
         assert get_script_prefix() == "/console/"
         assert get_urlconf() == "tests.console.urls"
     finally:
@@ -106,7 +106,7 @@ def test_no_cookie_is_kept_between_calls(platform_for, cast):
     platform = platform_for(cast.member)
     cookie = httpx.Response(200, json={"items": []}, headers={"Set-Cookie": "sessionid=abc; Path=/"})
     with faults(on("/auth/permissions", cookie)) as injected:
-        roles.list_permissions(platform)
+        auth.list_permissions(platform)
         roles.list_roles(platform)
     assert "cookie" not in {name.lower() for name in injected.requests[-1].headers}
 
@@ -115,7 +115,7 @@ def test_requests_carry_bearer_and_organization_only_where_scoped(platform_for, 
     platform = platform_for(cast.member)
     with faults(lambda request: None) as injected:
         roles.list_roles(platform)
-        roles.list_permissions(platform)
+        auth.list_permissions(platform)
     scoped, unscoped = injected.requests
     assert scoped.headers["Authorization"] == f"Bearer {platform.tokens.access_token}"
     assert scoped.headers["LakeSail-Organization-Id"] == cast.org.id
@@ -133,4 +133,4 @@ def test_calls_are_counted(platform_for, cast):
 
 def test_anonymous_platform_refuses_authenticated_calls():
     with pytest.raises(Unauthorized):
-        get_me(Platform.anonymous())
+        describe_me(Platform.anonymous())

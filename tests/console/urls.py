@@ -3,9 +3,9 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from console.client.me import get_me
-from console.client.org import get_settings
+from console.client.organization import describe_settings
 from console.client.roles import describe_role
+from console.client.users import describe_me
 from console.urls import handler403, handler404, handler500
 from console.urls import urlpatterns as console_urlpatterns
 from console.views.decorators import signed_in
@@ -15,7 +15,7 @@ __all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
 
 @signed_in
 def probe_me(request):
-    return HttpResponse(get_me(request.platform).user.display_name)
+    return HttpResponse(describe_me(request.platform).user.display_name)
 
 
 @signed_in
@@ -26,7 +26,7 @@ def probe_role(request, role_id):
 @signed_in
 def probe_org_settings(request, org_id):
     request.platform.organization_id = org_id
-    return HttpResponse(get_settings(request.platform).organization_name)
+    return HttpResponse(describe_settings(request.platform).organization_name)
 
 
 @signed_in

@@ -1,11 +1,22 @@
-"""users, the caller's own account: profile, email addresses, logins, trusted devices, password (contract §3.3)."""
+"""users: the caller's own account: profile, email addresses, logins, trusted devices, password and
+teams (contract §3.3)."""
 
 from typing import Any
 
-from console.client.account_models import Email, EmailPage, Login, TrustedDevice
 from console.client.base import Platform, parse
-from console.client.models import Items, Me
+from console.client.models.common import Items
+from console.client.models.users import Email, EmailPage, Login, Me, MyTeams, TrustedDevice
 from console.client.paths import segment
+
+
+def describe_me(platform: Platform) -> Me:
+    """GET /me"""
+    return parse(Me, platform.call("GET", "/me"))
+
+
+def list_my_teams(platform: Platform) -> MyTeams:
+    """GET /me/teams"""
+    return parse(MyTeams, platform.call("GET", "/me/teams"))
 
 
 def update_me(platform: Platform, **fields: str) -> Me:

@@ -1,10 +1,10 @@
-"""Shapes of team membership (contract §2.1 TeamMember): the team member page joined with its team roles."""
+"""teams: a team's members joined with their team roles (contract §3.10)."""
 
 from dataclasses import dataclass
 
 from pydantic import AwareDatetime, PrivateAttr, model_validator
 
-from console.client.models import Member, Model, Page, Role
+from console.client.models.common import Member, Model, Page, Role
 
 
 class TeamMember(Model):

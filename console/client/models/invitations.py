@@ -1,55 +1,18 @@
-"""Shapes of member administration and invitations (contract §2.1): MemberDetail, Invitation, InvitationPublic."""
+"""invitations: pending invitations, the public invitation and its acceptance (contract §3.12)."""
 
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import AwareDatetime, Field, PrivateAttr, model_validator
+from pydantic import AwareDatetime, PrivateAttr, model_validator
 
-from console.client.models import Audit, Included, Member, Model, Organization, Page, Role, TeamSummary, User
+from console.client.models.common import Audit, Member, Model, Organization, Page, Role, TeamSummary, User
 
-
-class TeamMembership(Model):
-    team_id: str
-    role_ids: list[str] = []
-    inherited: bool = False
-
-
-class MemberDetail(Model):
-    """GET /org/members/{member}: the member, org roles, team memberships, and the catalogues to name them."""
-
-    member: Member
-    role_ids: list[str] = []
-    team_memberships: list[TeamMembership] = []
-    included: Included = Field(default_factory=Included)
-
-    @property
-    def roles(self) -> list[Role]:
-        return self.included.roles_of(self.role_ids)
-
-    @property
-    def memberships(self) -> list["MembershipEntry"]:
-        """Team memberships joined with their team and team roles, by team name."""
-        entries = []
-        for membership in self.team_memberships:
-            team = self.included.team(membership.team_id)
-            if team is not None:
-                entries.append(MembershipEntry(team, self.included.roles_of(membership.role_ids), membership.inherited))
-        return sorted(entries, key=lambda entry: entry.team.team.name.lower())
-
-
-@dataclass(frozen=True)
-class MembershipEntry:
-    team: TeamSummary
-    roles: list[Role]
-    inherited: bool
+InvitationStatus = Literal["pending", "accepted", "cancelled", "expired"]
 
 
 class InvitationTeam(Model):
     team_id: str
     role_ids: list[str] = []
-
-
-InvitationStatus = Literal["pending", "accepted", "cancelled", "expired"]
 
 
 class Invitation(Audit):

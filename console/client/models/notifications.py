@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, PrivateAttr
 
-from console.client.models import Audit, Member, Model, TeamSummary
+from console.client.models.common import Audit, Member, Model, TeamSummary
 
 ChannelType = Literal["email", "slack", "webhook", "pager_duty", "rootly"]
 ChannelStatus = Literal["active", "failing", "disabled"]

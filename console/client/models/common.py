@@ -1,9 +1,8 @@
-"""Platform API shapes (contract §2.1) as pydantic models: snake_case attributes, camelCase on the wire."""
+"""Shapes every area shares (contract §2.1): the base model, audit fields, core entities, list envelopes."""
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
 
@@ -80,17 +79,6 @@ class Role(Audit):
     break_glass: bool = False
 
 
-class RoleSummary(Model):
-    role: Role
-    member_count: int
-    permission_count: int
-
-
-class RoleDetail(RoleSummary):
-    permissions: list[Permission] = []
-    bundles: list[PermissionBundle] = []
-
-
 class Team(Audit):
     id: str
     organization_id: str
@@ -102,57 +90,6 @@ class Team(Audit):
 class TeamSummary(Model):
     team: Team
     member_count: int
-
-
-class MemberRow(Model):
-    member_id: str
-    role_ids: list[str] = []
-    team_ids: list[str] = []
-
-
-class MeOrganization(Model):
-    organization: Organization
-    member_id: str
-    role_ids: list[str] = []
-
-
-class Me(Model):
-    root: dict[str, Any] = {}
-    user: User | None = None
-    service_account: dict[str, Any] | None = None
-    organization: Organization | None = None
-    member: Member | None = None
-    organizations: list[MeOrganization] = []
-
-
-class TokenResponse(Model):
-    access_token: str = Field(repr=False)
-    token_type: Literal["Bearer", "DPoP"] = "Bearer"
-    expires_in: int
-    refresh_token: str = Field(repr=False)
-    trusted_device_token: str | None = Field(default=None, repr=False)
-    organization_id: str | None = None
-    mfa_enrollment_required: bool = False
-
-
-class MfaChallenge(Model):
-    mfa_required: Literal[True]
-    mfa_token: str = Field(repr=False)
-    methods: list[str] = []
-    expires_in: int = 300
-
-
-class OrganizationSettings(Model):
-    organization_id: str
-    organization_name: str
-    require_dpop: bool = False
-    require_mfa: bool = False
-    session_lifetime_minutes: int
-    invitation_expiry_hours: int
-    trusted_device_lifetime_days: int
-    default_role_id: str
-    updated_at: AwareDatetime
-    updated_by: str | None = None
 
 
 class Included(Model):
@@ -201,41 +138,3 @@ class Page[T](Model):
     total: int
     items: list[T]
     included: Included = Field(default_factory=Included)
-
-
-@dataclass(frozen=True)
-class MemberEntry:
-    """One row of the member directory joined with its member, org roles and explicit teams."""
-
-    row: MemberRow
-    member: Member
-    roles: list[Role]
-    teams: list[TeamSummary]
-
-    @property
-    def all_teams(self) -> bool:
-        """True when an org role makes the member an implicit Team Admin of every team."""
-        return any(role.all_teams for role in self.roles)
-
-
-class MemberPage(Page[MemberRow]):
-    """GET /org/members: rows joined with `included` by id."""
-
-    _rows: list[MemberEntry] = PrivateAttr(default_factory=list)
-
-    @model_validator(mode="after")
-    def _join(self) -> "MemberPage":
-        rows = []
-        for row in self.items:
-            member = self.included.member(row.member_id)
-            if member is None:
-                raise ValueError(f"row {row.member_id} has no member in included.members")
-            rows.append(
-                MemberEntry(row, member, self.included.roles_of(row.role_ids), self.included.teams_of(row.team_ids))
-            )
-        self._rows = rows
-        return self
-
-    @property
-    def rows(self) -> list[MemberEntry]:
-        return self._rows

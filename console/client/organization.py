@@ -1,9 +1,9 @@
 """organization: settings of the organization in context (contract §3.14)."""
 
 from console.client.base import Platform, parse
-from console.client.models import OrganizationSettings
+from console.client.models.organization import OrganizationSettings
 
 
-def get_settings(platform: Platform) -> OrganizationSettings:
+def describe_settings(platform: Platform) -> OrganizationSettings:
     """GET /org/settings"""
     return parse(OrganizationSettings, platform.call("GET", "/org/settings"))

@@ -1,19 +1,25 @@
-"""Shapes of sign-up, the account (/me*), MFA and the Dev mailbox (contract §2.1, §3.1, §3.3, §3.8, §7)."""
+"""users: the caller (GET /me), email addresses, logins, trusted devices, my teams (contract §3.3)."""
+
+from typing import Any
 
 from pydantic import AwareDatetime, Field, PrivateAttr
 
-from console.client.models import Model, Organization, Role, Team, User
+from console.client.models.common import Member, Model, Organization, Role, Team, User
 
 
-class SignupResult(Model):
-    user: User
+class MeOrganization(Model):
     organization: Organization
-    email_verification_required: bool = True
+    member_id: str
+    role_ids: list[str] = []
 
 
-class EmailVerified(Model):
-    email: str
-    verified_at: AwareDatetime
+class Me(Model):
+    root: dict[str, Any] = {}
+    user: User | None = None
+    service_account: dict[str, Any] | None = None
+    organization: Organization | None = None
+    member: Member | None = None
+    organizations: list[MeOrganization] = []
 
 
 class Email(Model):
@@ -55,39 +61,6 @@ class TrustedDevice(Model):
     created_at: AwareDatetime
     last_used_at: AwareDatetime
     expires_at: AwareDatetime
-
-
-class MfaStatus(Model):
-    enabled: bool = False
-    methods: list[str] = []
-    totp_confirmed_at: AwareDatetime | None = None
-    recovery_codes_remaining: int = 0
-    enrollment_pending: bool = False
-    required: bool = False
-
-
-class TotpEnrollment(Model):
-    secret: str = Field(repr=False)
-    otpauth_uri: str = Field(repr=False)
-    expires_at: AwareDatetime
-
-
-class TotpConfirmation(Model):
-    recovery_codes: list[str] = Field(repr=False)
-    mfa: MfaStatus
-
-
-class RecoveryCodes(Model):
-    recovery_codes: list[str] = Field(repr=False)
-
-
-class OutboxMessage(Model):
-    id: str
-    to: list[str] = []
-    subject: str = ""
-    text: str = ""
-    html: str | None = None
-    sent_at: AwareDatetime
 
 
 class MyTeam(Model):
