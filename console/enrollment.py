@@ -7,7 +7,7 @@ mfa_enrollment_required before the generic error page would.
 from django.urls import Resolver404, resolve, reverse
 
 from console.client.errors import Forbidden
-from console.views.decorators import navigate
+from console.htmx import navigate
 from console.views.sign_in_steps import ENROLL_KEY
 
 ALLOWED = frozenset(

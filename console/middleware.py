@@ -1,20 +1,53 @@
-"""Console middleware: the per-request platform client, and platform errors views did not handle as pages."""
+"""Console middleware: the per-request platform client, Vary on HX-Request, and platform errors as pages.
 
+Views catch only the refusals they can explain in place (a form's PlatformForm.add_platform_error); every
+other PlatformError ends here:
+- 401: the session is forgotten and the user is sent to sign in, coming back afterwards;
+- 503 (unreachable, timeout, 5xx): a retry page, for an htmx GET an inline retry block, and for an htmx
+  POST nothing is swapped at all, so the form keeps what the user typed, with the message beside it;
+- 403, 404, 409, 429: a page in the app shell, or for htmx the platform's own message as a toast.
+"""
+
+import json
 import logging
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from console.client.base import Platform
-from console.client.errors import Forbidden, NotFound, PlatformError, RateLimited, Unauthorized, Unavailable
+from console.client.errors import Conflict, Forbidden, NotFound, PlatformError, RateLimited, Unauthorized, Unavailable
 from console.client.transport import browser_origin
 from console.views.decorators import page_url, sign_in_redirect
 
 logger = logging.getLogger("console")
 
 # The embedded local platform shares this Django project; its requests carry no console session.
-API_PREFIX = "/api/"
+API_PREFIXES = ("/api/", "/_local/")
+PAGES = {
+    Forbidden: ("console/errors/forbidden.html", "danger"),
+    NotFound: ("console/errors/not_found.html", "warning"),
+    Conflict: ("console/errors/conflict.html", "warning"),
+    RateLimited: ("console/errors/rate_limited.html", "warning"),
+}
+
+
+def is_console(request) -> bool:
+    return not request.path.startswith(API_PREFIXES)
+
+
+class HtmxVaryMiddleware:
+    """Every console response varies on HX-Request, so Back never shows a cached fragment as a page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if is_console(request):
+            patch_vary_headers(response, ("HX-Request",))
+        return response
 
 
 class PlatformMiddleware:
@@ -24,7 +57,7 @@ class PlatformMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(API_PREFIX):
+        if not is_console(request):
             request.platform = None
             return self.get_response(request)
         request.platform = Platform.from_session(request.session)
@@ -34,19 +67,18 @@ class PlatformMiddleware:
             return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, PlatformError) or request.path.startswith(API_PREFIX):
+        if not isinstance(exception, PlatformError) or not is_console(request):
             return None
         logger.info("platform error on %s %s: %r", request.method, request.path, exception)
         if isinstance(exception, Unauthorized):
             return signed_out(request)
         if isinstance(exception, Unavailable):
             return unavailable(request, exception)
-        if isinstance(exception, RateLimited):
-            return error_page(request, exception, "console/errors/rate_limited.html", 429)
-        if isinstance(exception, Forbidden):
-            return error_page(request, exception, "console/errors/forbidden.html", 403)
-        if isinstance(exception, NotFound):
-            return error_page(request, exception, "console/errors/not_found.html", 404)
+        for kind, (template, tone) in PAGES.items():
+            if isinstance(exception, kind):
+                if request.htmx:
+                    return toast(exception, tone)
+                return error_page(request, exception, template)
         return None
 
 
@@ -60,13 +92,16 @@ def signed_out(request):
 
 
 def unavailable(request, error: Unavailable):
-    """503: a full page with a Retry button, or for htmx an inline fragment that retries the same request."""
+    """503: a page with Retry; for an htmx GET an inline retry block; for an htmx POST the form stays as typed."""
+    if request.htmx and request.method != "GET":
+        text = f"{error.message} Nothing was saved; what you entered is still here, so you can try again."
+        return toast(error, "danger", text=text, alert=request.htmx.trigger)
     context = {
         "message": error.message,
         "request_id": error.request_id,
         "retry_url": request.get_full_path() if request.method == "GET" else page_url(request) or "",
         "retry_target": request.htmx.target or "" if request.htmx else "",
-        "retry_inline": bool(request.htmx) and request.method == "GET",
+        "retry_inline": bool(request.htmx),
     }
     template = "console/errors/unavailable.html#retry" if request.htmx else "console/errors/unavailable.html"
     response = render(request, template, context, status=503)
@@ -74,15 +109,27 @@ def unavailable(request, error: Unavailable):
         response["HX-Reswap"] = "innerHTML"
     if error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
-    patch_vary_headers(response, ("HX-Request",))
     return response
 
 
-def error_page(request, error: PlatformError, template: str, status: int):
-    """A full error page for a platform refusal (403, 404, 429)."""
-    context = {"message": error.message, "request_id": error.request_id, "retry_after": error.retry_after}
-    response = render(request, template, context, status=status)
+def toast(error: PlatformError, tone: str, *, text: str | None = None, alert: str | None = None) -> HttpResponse:
+    """For htmx: swap nothing, and show the platform's own message (console.js reads the console:message event).
+
+    `alert` names the element that sent the request (a form): the message is also shown in its alert region.
+    """
+    detail = {"text": text or error.message, "tone": tone, "requestId": error.request_id, "alert": alert}
+    response = HttpResponse(status=error.status or 503)
+    response["HX-Reswap"] = "none"
+    response["HX-Trigger"] = json.dumps({"console:message": detail})  # ASCII: non-Latin-1 text is escaped
     if error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
-    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def error_page(request, error: PlatformError, template: str):
+    """A page in the app shell for a platform refusal (403, 404, 409, 429), with a way back."""
+    context = {"message": error.message, "request_id": error.request_id, "retry_after": error.retry_after}
+    response = render(request, template, context, status=error.status or 400)
+    if error.retry_after is not None:
+        response["Retry-After"] = str(error.retry_after)
     return response

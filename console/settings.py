@@ -72,14 +72,23 @@ LAKESAIL_PUBLIC_BASE_URL = env.str("LAKESAIL_PUBLIC_BASE_URL", default="").rstri
 LAKESAIL_DEMO_PASSWORD = env.str("LAKESAIL_DEMO_PASSWORD", default="acme-demo-password")
 
 # --- Applications ------------------------------------------------------------------------
+# The embedded local platform (localplatform/, mounted at /api/v1) is installed unless the console is
+# deployed on its own against a remote platform: LAKESAIL_API_URL set and LAKESAIL_EMBEDDED_PLATFORM=false.
+LAKESAIL_EMBEDDED_PLATFORM = env.bool("LAKESAIL_EMBEDDED_PLATFORM", default=True)
+if not LAKESAIL_EMBEDDED_PLATFORM and not LAKESAIL_API_URL:
+    raise ImproperlyConfigured(
+        "LAKESAIL_EMBEDDED_PLATFORM=false needs LAKESAIL_API_URL: the console must be told which platform to call."
+    )
 INSTALLED_APPS = [
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
     "console",
+]
+PLATFORM_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
     "localplatform.identity",
     "localplatform.events",
     # Accounts: sign-up, email addresses, password reset, login codes, MFA on django-allauth's models.
@@ -90,6 +99,8 @@ INSTALLED_APPS = [
     "localplatform.notifications",
     "django_tasks_db",
 ]
+if LAKESAIL_EMBEDDED_PLATFORM:
+    INSTALLED_APPS = PLATFORM_APPS[:2] + INSTALLED_APPS + PLATFORM_APPS[2:]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -102,10 +113,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "console.middleware.HtmxVaryMiddleware",
     "console.middleware.PlatformMiddleware",
     "console.enrollment.MfaEnrollmentMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+if not LAKESAIL_EMBEDDED_PLATFORM:
+    MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith(("localplatform.", "allauth."))]
 
 ROOT_URLCONF = "console.urls"
 WSGI_APPLICATION = "console.wsgi.application"

@@ -6,20 +6,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from console.client.errors import PlatformError
+from console.forms.base import PlatformForm
+from console.forms.lists import ID, ListQuery
 
-SORTS = ("name", "-name", "email", "-email")
 PAGE_SIZE = 50
 MAX_EMAILS = 20
 
 
-class MemberFilterForm(forms.Form):
+class MemberQuery(ListQuery):
     """The directory's query string: ?q=ann&role=…&team=…&type=managed&status=active&sort=-name&page=2."""
 
-    q = forms.CharField(required=False, max_length=200, label="Search members")
+    sorts = ("name", "email")
+    page_size = PAGE_SIZE
+
     # Ids; the choices come from the page (included.roles, the teams list). An unknown id matches nothing.
-    role = forms.RegexField(regex=r"^[A-Z0-9]{1,20}$", required=False, label="Role")
-    team = forms.RegexField(regex=r"^[A-Z0-9]{1,20}$", required=False, label="Team")
+    role = forms.RegexField(regex=ID, required=False, label="Role")
+    team = forms.RegexField(regex=ID, required=False, label="Team")
     type = forms.ChoiceField(
         required=False,
         label="Account type",
@@ -30,31 +32,17 @@ class MemberFilterForm(forms.Form):
         label="Status",
         choices=[("", "Any status"), ("active", "Active"), ("deactivated", "Deactivated")],
     )
-    sort = forms.ChoiceField(required=False, choices=[(value, value) for value in SORTS])
-    page = forms.IntegerField(required=False, min_value=1)
 
-    def value(self, name: str):
-        """The cleaned value, or the default when the query string held something invalid."""
-        if not self.is_bound:
-            return None
-        return self.cleaned_data.get(name) if name not in self.errors else None
-
-    def search_params(self) -> dict:
-        sort = self.value("sort") or "name"
+    def filters(self) -> dict:
         return {
-            "search": (self.value("q") or "").strip() or None,
-            "role_id": self.value("role") or None,
-            "team_id": self.value("team") or None,
-            "account_type": self.value("type") or None,
-            "status": self.value("status") or None,
-            "sort_by": sort.lstrip("-"),
-            "sort_direction": "desc" if sort.startswith("-") else "asc",
-            "page": self.value("page") or 1,
-            "limit": PAGE_SIZE,
+            "role_id": self.value("role"),
+            "team_id": self.value("team"),
+            "account_type": self.value("type"),
+            "status": self.value("status"),
         }
 
 
-class RolesForm(forms.Form):
+class RolesForm(PlatformForm):
     """A member's org roles: the whole set, at least one; break-glass roles need an explicit yes."""
 
     roles = forms.MultipleChoiceField(
@@ -86,9 +74,7 @@ class RolesForm(forms.Form):
         """The chosen roles plus the ones this caller may not change (an Owner role a non-Owner cannot revoke)."""
         return [*self.cleaned_data["roles"], *self.kept]
 
-    def add_platform_error(self, error: PlatformError) -> None:
-        text = error.field_errors.get("roleIds") or error.message
-        self.add_error(None, text)
+    wire_fields = {"roleIds": None}
 
 
 def split_emails(text: str) -> list[str]:
@@ -100,7 +86,7 @@ def split_emails(text: str) -> list[str]:
     return list(seen.values())
 
 
-class InviteForm(forms.Form):
+class InviteForm(PlatformForm):
     emails = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
         label="Email addresses",
@@ -170,7 +156,7 @@ class InviteForm(forms.Form):
         ]
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(PlatformForm):
     """A new account through the invitation link: name and password (the email is the invited one)."""
 
     given_name = forms.CharField(
@@ -187,12 +173,3 @@ class AcceptForm(forms.Form):
         help_text="At least 12 characters, different from your email address.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    FIELDS = {"givenName": "given_name", "familyName": "family_name", "password": "password"}
-
-    def add_platform_error(self, error: PlatformError) -> None:
-        if error.field_errors:
-            for field, text in error.field_errors.items():
-                self.add_error(self.FIELDS.get(field), text)
-        else:
-            self.add_error(None, error.message)

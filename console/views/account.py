@@ -9,9 +9,9 @@ from console.client import auth, users
 from console.client.errors import Conflict, Forbidden, PlatformError, ValidationFailed
 from console.client.users import describe_me, list_my_teams
 from console.forms.account import AddEmailForm, ChangePasswordForm, ProfileForm
-from console.htmx import render_partial
+from console.htmx import navigate, render_page
 from console.sessions import IDENTITY_KEY, Identity
-from console.views.decorators import navigate, signed_in
+from console.views.decorators import signed_in
 
 
 def _remember(request, me) -> None:
@@ -48,13 +48,13 @@ def account_profile(request):
             if user
             else ProfileForm()
         )
-    return render_partial(request, "console/account/profile.html", {"form": form, "me": me, "tab": "profile"})
+    return render_page(request, "console/account/profile.html", {"form": form, "me": me, "tab": "profile"})
 
 
 def _emails_page(request, form, status=200):
     emails = users.list_emails(request.platform).items
     context = {"emails": emails, "form": form, "tab": "emails"}
-    return render_partial(request, "console/account/emails.html", context, "email-list", status=status)
+    return render_page(request, "console/account/emails.html", context, partials="email-list", status=status)
 
 
 @require_safe
@@ -137,7 +137,7 @@ def account_sessions(request):
     """Active logins, this one marked; revoke one or sign out everywhere. One call."""
     logins = users.list_logins(request.platform)
     context = {"logins": logins, "tab": "sessions", "current_fields": {"current": "true"}}
-    return render_partial(request, "console/account/sessions.html", context, "login-list")
+    return render_page(request, "console/account/sessions.html", context, partials="login-list")
 
 
 @require_POST
@@ -148,7 +148,7 @@ def account_session_revoke(request, login_id: str):
     if current:
         request.session.flush()
         messages.info(request, "You ended this sign-in.")
-        return navigate(request, reverse("sign_in"))
+        return navigate(request, reverse("sign_in"), reload=True)
     messages.success(request, "That sign-in was ended. Its next request will need to sign in again.")
     return navigate(request, reverse("account_sessions"))
 
@@ -159,7 +159,7 @@ def account_sessions_revoke_all(request):
     auth.logout(request.platform, all_logins=True)
     request.session.flush()
     messages.success(request, "You signed out everywhere.")
-    return navigate(request, reverse("sign_in"))
+    return navigate(request, reverse("sign_in"), reload=True)
 
 
 @require_safe
@@ -167,8 +167,8 @@ def account_sessions_revoke_all(request):
 def account_devices(request):
     """Trusted devices: browsers that skip the MFA step until they expire or are revoked. One call."""
     devices = users.list_trusted_devices(request.platform)
-    return render_partial(
-        request, "console/account/devices.html", {"devices": devices, "tab": "devices"}, "device-list"
+    return render_page(
+        request, "console/account/devices.html", {"devices": devices, "tab": "devices"}, partials="device-list"
     )
 
 
@@ -186,4 +186,4 @@ def account_teams(request):
     """The teams the user belongs to in this organization, with their team roles. One call."""
     teams = list_my_teams(request.platform)
     rows = [(entry, teams.roles_of(entry)) for entry in teams.items]
-    return render_partial(request, "console/account/teams.html", {"rows": rows, "tab": "teams"})
+    return render_page(request, "console/account/teams.html", {"rows": rows, "tab": "teams"})

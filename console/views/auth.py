@@ -6,26 +6,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.client import auth
 from console.client.errors import PlatformError
 from console.client.models.auth import MfaChallenge
 from console.forms.auth import SignInForm
+from console.htmx import navigate
 from console.views import sign_in_steps as steps
-from console.views.decorators import navigate
+from console.views.decorators import safe_next
 
 logger = logging.getLogger("console")
-
-
-def safe_next(request) -> str | None:
-    """The `next` URL of this request if it stays on this site, else None."""
-    url = request.POST.get("next") or request.GET.get("next")
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if url and allowed and url.startswith("/") else None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -79,4 +70,4 @@ def sign_out(request):
     request.session.flush()
     request.platform = None
     messages.success(request, "You have signed out.")
-    return navigate(request, reverse("sign_in"))
+    return navigate(request, reverse("sign_in"), reload=True)

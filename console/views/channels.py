@@ -14,8 +14,8 @@ from console.client.members import list_members
 from console.client.models.notifications import CHANNEL_TYPES, Channel, ChannelTestResult, NotificationIncluded
 from console.client.teams import list_teams
 from console.forms.notifications import ChannelForm
-from console.htmx import render_partial
-from console.views.decorators import signed_in
+from console.htmx import render_page
+from console.views.decorators import safe_next, signed_in
 from console.views.notifications import NotificationAccess, notification_access, owner_of
 
 LIST = "console/notifications/channels/list.html"
@@ -54,7 +54,7 @@ def notification_channel_list(request):
         "tab": "channels",
         "types": CHANNEL_TYPES,
     }
-    return render_partial(request, LIST, context, "channel-table")
+    return render_page(request, LIST, context, partials="channel-table")
 
 
 def _targets(request, access: NotificationAccess) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -140,7 +140,7 @@ def notification_channel_test(request, channel_id: str):
         messages.success(request, f"Test delivered. {result.message}")
     elif result:
         messages.error(request, f"Test failed: {result.message}")
-    return redirect(_safe_next(request) or reverse("notification_channel_edit", args=[channel_id]))
+    return redirect(safe_next(request) or reverse("notification_channel_edit", args=[channel_id]))
 
 
 @require_POST
@@ -150,7 +150,7 @@ def notification_channel_enable(request, channel_id: str):
     enabled = request.POST.get("enabled") == "true"
     channel = client.update_channel(request.platform, channel_id, {"enabled": enabled})
     messages.success(request, f"Channel “{channel.name}” {'enabled' if enabled else 'disabled'}.")
-    return redirect(_safe_next(request) or reverse("notification_channel_list"))
+    return redirect(safe_next(request) or reverse("notification_channel_list"))
 
 
 @require_POST
@@ -161,10 +161,3 @@ def notification_channel_delete(request, channel_id: str):
     client.delete_channel(request.platform, channel.id)
     messages.success(request, f"Channel “{channel.name}” deleted. Its delivery history stays in History.")
     return redirect("notification_channel_list")
-
-
-def _safe_next(request) -> str | None:
-    target = request.POST.get("next") or ""
-    if target.startswith("/notifications/") and "//" not in target:
-        return target
-    return None

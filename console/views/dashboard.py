@@ -6,7 +6,7 @@ from console.client.members import list_members
 from console.client.organization import describe_settings
 from console.client.roles import list_roles
 from console.client.teams import list_teams
-from console.htmx import render_partial
+from console.htmx import render_page
 from console.sessions import read_identity
 from console.views.decorators import signed_in
 
@@ -39,4 +39,4 @@ def dashboard_show(request):
         "my_role_names": ", ".join(summary.role.name for summary in my_roles),
         "break_glass": any(summary.role.break_glass for summary in my_roles),
     }
-    return render_partial(request, "console/dashboard/show.html", context, "overview")
+    return render_page(request, "console/dashboard/show.html", context, partials="overview")

@@ -1,11 +1,11 @@
-"""View decorators and redirects shared by every screen."""
+"""What every view shares: the signed-in guard, the sign-in redirect, and the one safe `next` check."""
 
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.shortcuts import redirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 
@@ -18,20 +18,27 @@ def page_url(request) -> str | None:
     return None
 
 
-def navigate(request, url: str):
-    """Redirect to a full page: a 302, or for htmx an HX-Redirect so the browser leaves the fragment."""
-    response = HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+def safe_next(request, default: str | None = None) -> str | None:
+    """The `next` URL of this request (POST, then GET) when it is a path on this site, else `default`."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    on_site = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if on_site and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return default
 
 
 def sign_in_redirect(request, next_url: str | None = None):
-    """Send the user to sign in, coming back to `next_url` (default: the page they are on)."""
+    """Send the user to sign in, coming back to `next_url` (default: the page they are on).
+
+    A full navigation (HX-Redirect for htmx): signing in changes the whole layout and the session.
+    """
     next_url = next_url if next_url is not None else page_url(request)
     url = reverse("sign_in")
     if next_url and next_url != url:
         url += "?" + urlencode({"next": next_url})
-    return navigate(request, url)
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 def signed_in(view):

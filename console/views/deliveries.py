@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from console.client import notifications as client
 from console.client.models.notifications import Delivery, MarkerPage
-from console.htmx import render_partial, targets
+from console.htmx import render_page, targets
 from console.views.decorators import signed_in
 
 LIST = "console/notifications/history/list.html"
@@ -59,7 +59,7 @@ def notification_delivery_list(request):
     if not targets(request, "delivery-table"):  # the filter menus are outside the polled table
         context["channels"] = client.list_channels(request.platform).items
         context["rules"] = client.list_rules(request.platform).items
-    return render_partial(request, LIST, context, "delivery-table")
+    return render_page(request, LIST, context, partials="delivery-table")
 
 
 @require_safe
@@ -77,7 +77,7 @@ def notification_delivery_detail(request, delivery_id: str):
         "poll_seconds": POLL_SECONDS,
         "tab": "history",
     }
-    return render_partial(request, DETAIL, context, "delivery-detail")
+    return render_page(request, DETAIL, context, partials="delivery-detail")
 
 
 def _find(request, delivery_id: str, channel_id: str | None) -> tuple[Delivery, MarkerPage[Delivery]]:

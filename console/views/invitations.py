@@ -1,12 +1,13 @@
 """Invitations: the invite dialog, the pending-invitations tab, and the public accept page the mail links to."""
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from console.client.base import Platform
-from console.client.errors import Conflict, Forbidden, ValidationFailed
+from console.client.errors import Conflict, Forbidden, PlatformError, Unavailable, ValidationFailed
 from console.client.invitations import (
     accept_invitation,
     cancel_invitation,
@@ -17,36 +18,76 @@ from console.client.invitations import (
 )
 from console.client.roles import list_roles, list_team_roles
 from console.client.teams import list_teams
+from console.forms.base import UNREACHABLE
+from console.forms.lists import ListQuery
 from console.forms.members import AcceptForm, InviteForm
-from console.htmx import render_partial
+from console.htmx import navigate, render_page
+from console.tables import Column, Empty, Table
 from console.views.access import access_of
-from console.views.auth import password_sign_in, safe_next
-from console.views.decorators import navigate, signed_in
+from console.views.auth import password_sign_in
+from console.views.decorators import safe_next, signed_in
 
 STATUSES = ("pending", "expired", "accepted", "cancelled")
 PAGE_SIZE = 50
+LIST = "console/invitations/list.html"
+NOT_SENT = "not invited: the platform isn't responding."
+
+
+class InvitationQuery(ListQuery):
+    """?status=expired&page=2: which invitations the tab shows (pending by default), newest first."""
+
+    searchable = False
+    page_size = PAGE_SIZE
+    status = forms.ChoiceField(required=False, choices=[(value, value.capitalize()) for value in STATUSES])
+
+    @property
+    def filter_names(self) -> list[str]:
+        return []  # the status picks a view of the list; it is not a filter to clear
 
 
 @require_safe
 @signed_in
 def invitation_list(request):
     """GET /org/invitations: one call; the tab is there for those who may manage users."""
-    status = request.GET.get("status") if request.GET.get("status") in STATUSES else "pending"
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
-    page = list_invitations(request.platform, status=status, page=number, limit=PAGE_SIZE)
-    context = {
-        "page": page,
-        "status": status,
-        "statuses": STATUSES,
-        "page_number": number,
-        "page_size": PAGE_SIZE,
-        "next_field": {"next": request.get_full_path()},
-        "access": access_of(request),
-    }
-    return render_partial(request, "console/invitations/list.html", context, "invitation-table")
+    access = access_of(request)
+    query = InvitationQuery(request.GET)
+    status = query.value("status") or "pending"
+    page = list_invitations(request.platform, status=status, page=query.page_number, limit=PAGE_SIZE)
+    actions = status in ("pending", "expired")
+    table = Table(
+        id="invitation-table",
+        caption=f"{status.capitalize()} invitations, newest first",
+        query=query,
+        rows=page.rows,
+        total=page.total,
+        row=f"{LIST}#invitation-row",
+        columns=[
+            Column("Email"),
+            Column("Roles"),
+            Column("Teams"),
+            Column("Invited by"),
+            Column("Accepted" if status == "accepted" else "Expires"),
+            *([Column("Actions", css="actions")] if actions else []),
+        ],
+        empty=Empty(
+            f"No {status} invitations",
+            "Invite people by email; their invitations are listed here until they accept.",
+            "envelope-paper",
+        ),
+        extra={
+            "status": status,
+            "next_field": {"next": request.get_full_path()},
+            # Only Owners resend or cancel an invitation that grants the Owner role (§1.13).
+            "owner_only": set() if access.owner else {e.invitation.id for e in page.rows if owner_role(e.roles)},
+        },
+        noun=("invitation", "invitations"),
+    )
+    context = {"table": table, "status": status, "statuses": STATUSES, "access": access}
+    return render_page(request, LIST, context, partials="invitation-table")
+
+
+def owner_role(roles) -> bool:
+    return any(role.key == "owner" for role in roles)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -68,7 +109,7 @@ def member_invite(request):
         form = keep_failed(form, failed, roles=roles, teams=teams, team_roles=team_roles, owner=access.owner)
     context = {"form": form, "access": access}
     status = 422 if form.errors else 200
-    return render_partial(request, "console/invitations/invite.html", context, "invite-form", status=status)
+    return render_page(request, "console/invitations/invite.html", context, partials="invite-form", status=status)
 
 
 def send_invitations(request, form) -> tuple[list[str], dict[str, str]]:
@@ -85,6 +126,8 @@ def send_invitations(request, form) -> tuple[list[str], dict[str, str]]:
             )
         except (Conflict, Forbidden, ValidationFailed) as error:
             failed[email] = "; ".join(error.field_errors.values()) or error.message
+        except Unavailable:
+            failed[email] = NOT_SENT
         else:
             invited.append(email)
     return invited, failed
@@ -98,6 +141,8 @@ def keep_failed(form, failed: dict[str, str], **options) -> InviteForm:
     kept.is_valid()
     for email, text in failed.items():
         kept.add_error("emails", f"{email}: {text}")
+    if NOT_SENT in failed.values():
+        kept.add_error(None, UNREACHABLE)
     return kept
 
 
@@ -146,9 +191,11 @@ def invitation_accept(request, token: str):
                 password_sign_in(request, invitation.email, form.cleaned_data["password"])
                 messages.success(request, f"Welcome to {invitation.organization.name}.")
                 return navigate(request, reverse("dashboard"))
-        except ValidationFailed as failure:
-            form.add_platform_error(failure)
         except (Conflict, Forbidden) as failure:
             error = failure.message
+        except PlatformError as failure:
+            if invitation.account_exists:
+                raise
+            form.add_platform_error(failure)
     context = {"invitation": invitation, "form": form, "error": error, "token": token}
     return render(request, "console/invitations/accept.html", context, status=422 if form.errors else 200)

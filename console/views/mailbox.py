@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from console.client.base import Platform
 from console.client.outbox import get_outbox_message, list_outbox
-from console.htmx import render_partial
+from console.htmx import render_page
 
 
 def local_mode_only() -> None:
@@ -24,7 +24,7 @@ def mailbox_list(request):
     local_mode_only()
     messages = list_outbox(Platform.anonymous())
     context = {"mail": messages, "layout": _layout(request)}
-    return render_partial(request, "console/mailbox/list.html", context)
+    return render_page(request, "console/mailbox/list.html", context)
 
 
 @require_safe
@@ -32,4 +32,4 @@ def mailbox_message(request, message_id: str):
     """One message, with its links clickable."""
     local_mode_only()
     message = get_outbox_message(Platform.anonymous(), message_id)
-    return render_partial(request, "console/mailbox/message.html", {"message": message, "layout": _layout(request)})
+    return render_page(request, "console/mailbox/message.html", {"message": message, "layout": _layout(request)})

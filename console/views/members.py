@@ -3,19 +3,19 @@
 import re
 
 from django.contrib import messages
-from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from console.client.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from console.client.errors import Conflict, Forbidden, NotFound, PlatformError, ValidationFailed
 from console.client.members import describe_member, list_members, remove_member, replace_member_roles
 from console.client.teams import list_teams
-from console.forms.members import MemberFilterForm, RolesForm
-from console.htmx import render_partial
+from console.forms.members import MemberQuery, RolesForm
+from console.htmx import navigate, render_page, targets
+from console.tables import Column, Empty, Table
 from console.views.access import access_of, remember_own_roles
-from console.views.auth import safe_next
-from console.views.decorators import navigate, signed_in
+from console.views.decorators import safe_next, signed_in
 
+LIST = "console/members/list.html"
 TEAM_CHOICES = 100  # the team filter lists the first teams by name (GET /org/teams, one page)
 BULK_LIMIT = 50  # one page of the directory
 ID = re.compile(r"[A-Z0-9]{1,20}")  # contract §1.2
@@ -24,33 +24,40 @@ ID = re.compile(r"[A-Z0-9]{1,20}")  # contract §1.2
 @require_safe
 @signed_in
 def member_list(request):
-    """GET /org/members and GET /org/teams: two platform calls for the whole screen, whatever its size."""
+    """GET /org/members and GET /org/teams: two platform calls for the whole screen, whatever its size.
+
+    A table refresh (search, filter, sort, page) needs only the members: the filters around it stay.
+    """
     access = access_of(request)
-    teams = list_teams(request.platform, limit=TEAM_CHOICES).items
-    form = MemberFilterForm(request.GET)
-    form.is_valid()
-    params = form.search_params()
-    page = list_members(request.platform, **params)
-    context = {
-        "form": form,
-        "page": page,
-        "teams": teams,
-        "page_number": params["page"],
-        "page_size": params["limit"],
-        "access": access,
-        "selectable": access.manage_users or access.assign_roles,
-        "sort": form.value("sort") or "name",
-        "filtered": any(form.value(name) for name in ("q", "role", "team", "type", "status")),
-        "columns": [
-            {"key": "name", "label": "Name"},
-            {"key": "email", "label": "Email"},
-            {"key": "", "label": "Roles"},
-            {"key": "", "label": "Teams"},
-            {"key": "", "label": "Status"},
-            {"key": "", "label": "Last sign-in"},
+    query = MemberQuery(request.GET)
+    if not targets(request, "member-table"):
+        teams = list_teams(request.platform, limit=TEAM_CHOICES).items
+        query.options["team"] = [(summary.team.id, summary.team.name) for summary in teams]
+    page = list_members(request.platform, **query.params())
+    query.options["role"] = [(role.id, role.name) for role in page.included.roles]
+    selectable = access.manage_users or access.assign_roles
+    table = Table(
+        id="member-table",
+        caption="Members",
+        query=query,
+        rows=page.rows,
+        total=page.total,
+        row=f"{LIST}#member-row",
+        columns=[
+            Column("Name", sort="name"),
+            Column("Email", sort="email"),
+            Column("Roles"),
+            Column("Teams"),
+            Column("Status"),
+            Column("Last sign-in"),
         ],
-    }
-    return render_partial(request, "console/members/list.html", context, "member-table")
+        empty=Empty("No members", "Nobody is in this organization yet.", "people"),
+        filtered_empty=Empty("No members match", "Try another search, or clear the filters.", "search"),
+        select="member" if selectable else "",
+        toolbar=f"{LIST}#bulk-bar" if selectable else "",
+        noun=("member", "members"),
+    )
+    return render_page(request, LIST, {"table": table, "access": access}, partials="member-table")
 
 
 @require_POST
@@ -73,7 +80,7 @@ def member_bulk(request):
         report_bulk(request, action, done, failed)
         return navigate(request, back)
     context = {"action": action, "details": details, "form": form, "next": back, "access": access}
-    return render_partial(request, "console/members/bulk.html", context, "bulk-dialog")
+    return render_page(request, "console/members/bulk.html", context, partials="bulk-dialog")
 
 
 def apply_bulk(request, action, details, form) -> tuple[list[str], list[str]]:
@@ -109,9 +116,10 @@ def member_detail(request, member_id: str):
 
 def render_detail(request, detail, *, roles_form=None, remove_error=None, status=200):
     access = access_of(request)
-    if roles_form is None and access.assign_roles:
-        roles_form = RolesForm(roles=detail.included.roles, owner=access.owner, initial_roles=detail.role_ids)
     holds_owner = any(role.key == "owner" for role in detail.roles)
+    # Only Owners change any role of a member who holds Owner (§1.13): others see the roles, read-only.
+    if roles_form is None and access.assign_roles and (access.owner or not holds_owner):
+        roles_form = RolesForm(roles=detail.included.roles, owner=access.owner, initial_roles=detail.role_ids)
     context = {
         "detail": detail,
         "member": detail.member,
@@ -120,12 +128,13 @@ def render_detail(request, detail, *, roles_form=None, remove_error=None, status
         "remove_error": remove_error,
         "remove_url": reverse("member_remove", args=[detail.member.id]),
         "team_links": resolves("team_detail"),
+        "owner_only": access.assign_roles and holds_owner and not access.owner,
         "is_self": detail.member.id == access.member_id,
         # Removing another Owner takes an Owner (§1.13); anyone may leave (the platform keeps the last Owner).
         "can_remove": detail.member.id == access.member_id
         or (access.manage_users and (access.owner or not holds_owner)),
     }
-    return render(request, "console/members/detail.html", context, status=status)
+    return render_page(request, "console/members/detail.html", context, partials="roles-card", status=status)
 
 
 @require_POST
@@ -138,11 +147,8 @@ def member_roles(request, member_id: str):
     if form.is_valid():
         try:
             replace_member_roles(request.platform, member_id, form.role_ids())
-        except (Conflict, Forbidden, ValidationFailed) as error:
-            if not explainable(error):
-                raise
+        except PlatformError as error:
             form.add_platform_error(error)
-            return render_detail(request, detail, roles_form=form, status=error.status or 409)
         else:
             if member_id == access.member_id:
                 remember_own_roles(request, form.role_ids())
@@ -158,22 +164,16 @@ def member_remove(request, member_id: str):
     detail = describe_member(request.platform, member_id)
     try:
         remove_member(request.platform, member_id)
-    except (Conflict, Forbidden) as error:
-        if not explainable(error):
+    except Conflict as error:  # the last Owner
+        return render_detail(request, detail, remove_error=error.message, status=409)
+    except Forbidden as error:
+        if error.code != "owner_role_required":
             raise
-        return render_detail(request, detail, remove_error=error.message, status=error.status or 409)
+        return render_detail(request, detail, remove_error=error.message, status=403)
     messages.success(request, f"{detail.member.display_name} was removed from the organization.")
     if member_id == access_of(request).member_id:
-        return navigate(request, reverse("dashboard"))  # the platform revoked this login here: sign-in follows
+        return navigate(request, reverse("dashboard"), reload=True)  # the platform revoked this login: sign-in follows
     return navigate(request, reverse("member_list"))
-
-
-def explainable(error) -> bool:
-    """Refusals shown where the user acted: state conflicts (last Owner), field errors, the Owner-only rule.
-
-    Any other 403 means the user was never allowed to act here: the middleware's 403 page says so.
-    """
-    return not isinstance(error, Forbidden) or error.code == "owner_role_required"
 
 
 def resolves(url_name: str) -> bool:

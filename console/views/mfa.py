@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from console.client import mfa
 from console.client.errors import Conflict, ValidationFailed
 from console.forms.account import ChangePasswordForm, MfaResetForm, TotpCodeForm
-from console.htmx import render_partial
-from console.views.decorators import navigate, signed_in
+from console.htmx import navigate, render_page
+from console.views.decorators import signed_in
 from console.views.sign_in_steps import DEVICE_COOKIE, ENROLL_KEY
 
 SETUP_KEY = "account.totp_setup"
@@ -42,7 +42,7 @@ def security_page(request, *, password_form=None, regenerate_form=None, reset_fo
         "reset_form": reset_form or MfaResetForm(prefix="reset"),
         "tab": "security",
     }
-    return render_partial(request, "console/account/security.html", context, status=status)
+    return render_page(request, "console/account/security.html", context, status=status)
 
 
 @require_safe
@@ -201,7 +201,7 @@ def mfa_reset(request):
         else:
             request.session.flush()
             messages.success(request, "Multi-factor authentication was reset. Sign in again.")
-            response = navigate(request, reverse("sign_in"))
+            response = navigate(request, reverse("sign_in"), reload=True)
             response.delete_cookie(DEVICE_COOKIE, samesite="Lax")
             return response
     return security_page(request, reset_form=form, status=422)

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from console.client.auth import list_permissions
 from console.client.roles import describe_role, describe_team_role, list_roles, list_team_roles
-from console.htmx import render_partial
+from console.htmx import render_page
 from console.views.decorators import signed_in
 
 OBJECT_TYPE_NAMES = {
@@ -44,7 +44,7 @@ def role_list(request):
         "org_roles": list_roles(request.platform).items,
         "team_roles": list_team_roles(request.platform).items,
     }
-    return render_partial(request, "console/roles/list.html", context)
+    return render_page(request, "console/roles/list.html", context)
 
 
 @require_safe
@@ -63,7 +63,7 @@ def team_role_detail(request, role_id: str):
 
 def render_role(request, detail):
     context = {"detail": detail, "role": detail.role, "groups": by_object_type(detail.permissions)}
-    return render_partial(request, "console/roles/detail.html", context)
+    return render_page(request, "console/roles/detail.html", context)
 
 
 @require_safe
@@ -71,4 +71,4 @@ def render_role(request, detail):
 def permission_list(request):
     """GET /auth/permissions: every relation the platform knows, by object type."""
     context = {"groups": by_object_type(list_permissions(request.platform))}
-    return render_partial(request, "console/roles/permissions.html", context)
+    return render_page(request, "console/roles/permissions.html", context)

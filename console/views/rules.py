@@ -11,7 +11,7 @@ from console.client import notifications as client
 from console.client.errors import Conflict, ValidationFailed
 from console.client.models.notifications import NotificationIncluded, Rule
 from console.forms.notifications import RuleForm
-from console.htmx import render_partial
+from console.htmx import render_page
 from console.views.decorators import signed_in
 from console.views.notifications import NotificationAccess, notification_access, owner_of
 
@@ -41,7 +41,7 @@ def notification_rule_list(request):
     access = notification_access(request)
     rows = [rule_row(rule, page.included, access, labels) for rule in page.items]
     context = {"rows": rows, "page": page, "access": access, "marker": marker, "tab": "rules"}
-    return render_partial(request, LIST, context, "rule-table")
+    return render_page(request, LIST, context, partials="rule-table")
 
 
 def _channel_choices(request) -> list[tuple[str, str]]:

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 from console.client.errors import Conflict, NotFound, ValidationFailed
 from console.client.teams import add_team_member, remove_team_member, replace_team_member_roles
 from console.forms.teams import TeamMemberAddForm, TeamMemberRolesForm
-from console.htmx import MESSAGES_TEMPLATE
-from console.views.decorators import navigate, signed_in
+from console.htmx import MESSAGES_TEMPLATE, navigate
+from console.views.decorators import signed_in
 from console.views.teams import candidates, team_roles
 
 DETAIL = "console/teams/detail.html"

@@ -18,9 +18,9 @@ from console.client.roles import list_team_roles
 from console.client.teams import create_team, delete_team, describe_team, list_team_members, list_teams, update_team
 from console.client.users import list_my_teams
 from console.forms.teams import MEMBER_SORTS, ListQueryForm, TeamForm
-from console.htmx import render_partial
+from console.htmx import navigate, render_page
 from console.views.access import access_of
-from console.views.decorators import navigate, signed_in
+from console.views.decorators import signed_in
 
 # The team role whose relations include CanManageTeams and CanManageUsers in its team (§1.13; keys are stable).
 TEAM_ADMIN = "team_admin"
@@ -81,7 +81,7 @@ def team_list(request):
             {"key": "", "label": "Created"},
         ],
     }
-    return render_partial(request, "console/teams/list.html", context, "team-table")
+    return render_page(request, "console/teams/list.html", context, partials="team-table")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -108,7 +108,7 @@ def team_create(request):
             messages.success(request, f"Team “{created.team.name}” created. You are its Team Admin.")
             return navigate(request, reverse("team_detail", args=[created.team.id]))
     status = 422 if form.errors else 200
-    return render_partial(request, "console/teams/new.html", {"form": form}, "team-form", status=status)
+    return render_page(request, "console/teams/new.html", {"form": form}, partials="team-form", status=status)
 
 
 @require_safe
@@ -140,7 +140,7 @@ def team_detail(request, team_id):
     }
     if rights.manage_members and context["find"]:
         context["candidates"] = candidates(platform, context["find"])
-    return render_partial(request, "console/teams/detail.html", context, "team-members")
+    return render_page(request, "console/teams/detail.html", context, partials="team-members")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -180,7 +180,7 @@ def team_settings(request, team_id):
         "default_role": next((r for r in roles if r.id == team.default_role_id), None),
     }
     status = 422 if form.errors else 200
-    return render_partial(request, "console/teams/settings.html", context, "team-settings-form", status=status)
+    return render_page(request, "console/teams/settings.html", context, partials="team-settings-form", status=status)
 
 
 @require_POST

@@ -3,10 +3,10 @@
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from console.context_processors import THEME_COOKIE, THEMES
+from console.views.decorators import safe_next
 
 ONE_YEAR = 60 * 60 * 24 * 365
 
@@ -17,10 +17,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     theme = request.POST.get("theme", "")
     if theme not in THEMES:
         return HttpResponseBadRequest("Unknown theme: choose light, dark or system.", content_type="text/plain")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
-        next_url = reverse("dashboard")
-    response = redirect(next_url)
+    response = redirect(safe_next(request, reverse("dashboard")))
     response.set_cookie(
         THEME_COOKIE, theme, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure(), httponly=True
     )

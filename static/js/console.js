@@ -149,9 +149,22 @@
     if (!inFlight) root.classList.remove("is-loading");
   }
 
+  // The server names what went wrong (console.middleware.toast): a toast, and the form's own alert region.
+  function onConsoleMessage(event) {
+    var detail = event.detail || {};
+    if (!detail.text) return;
+    showToast(detail.text, detail.tone);
+    var alert = detail.alert && document.getElementById(detail.alert + "-alert");
+    if (alert) {
+      (alert.querySelector("[data-alert-text]") || alert).textContent = detail.text;
+      alert.hidden = false;
+    }
+  }
+
   function onHtmxResponseError(event) {
     var xhr = event.detail.xhr;
     if (xhr.status === 503 || xhr.status === 422) return; // swapped in place (retry fragment, form errors)
+    if ((xhr.getResponseHeader("HX-Trigger") || "").indexOf("console:message") !== -1) return; // said already
     if (xhr.status === 429) {
       var wait = xhr.getResponseHeader("Retry-After");
       showToast("Too many requests. Try again" + (wait ? " in " + wait + " seconds." : " shortly."), "warning");
@@ -164,18 +177,70 @@
     }
   }
 
+  // GET requests from filter forms leave out empty fields, so URLs carry only what is set.
+  function onConfigRequest(event) {
+    if (event.detail.verb !== "get") return;
+    var params = event.detail.parameters;
+    var keys = params instanceof FormData ? Array.from(params.keys()) : Object.keys(params);
+    keys.forEach(function (key) {
+      var value = params instanceof FormData ? params.get(key) : params[key];
+      if (value === "" || value === null) {
+        if (params instanceof FormData) params.delete(key);
+        else delete params[key];
+      }
+    });
+  }
+
+  // Busy state on every submit: the form is marked busy and its submit buttons wait, so nothing is sent twice.
+  function setBusy(form, busy) {
+    if (!form || form.tagName !== "FORM") return;
+    form.toggleAttribute("aria-busy", busy);
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+      if (busy) {
+        button.dataset.wasDisabled = button.disabled ? "1" : "";
+        button.disabled = true;
+      } else if (!button.dataset.wasDisabled) {
+        button.disabled = false;
+      }
+    });
+  }
+
+  function onPlainSubmit(event) {
+    var form = event.target;
+    if (event.defaultPrevented || form.method.toLowerCase() !== "post" || form.hasAttribute("hx-post")) return;
+    // After the browser has taken the submitter's value, so the pressed button still counts.
+    window.setTimeout(function () {
+      setBusy(form, true);
+    }, 0);
+  }
+
   function onHtmxSendError() {
     showToast("The console could not be reached. Check your connection and try again.", "danger");
   }
 
   // --- Wiring --------------------------------------------------------------------------------------
   document.addEventListener("submit", onThemeSubmit);
+  document.addEventListener("submit", onPlainSubmit);
+  // A page restored from the back/forward cache must not keep its buttons disabled.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[aria-busy]").forEach(function (form) {
+      setBusy(form, false);
+    });
+  });
   document.addEventListener("keydown", onKeydown);
   document.addEventListener("click", onDocumentClick);
   document.addEventListener("DOMContentLoaded", function () {
     armToasts(document);
     document.body.addEventListener("htmx:beforeRequest", onHtmxBefore);
     document.body.addEventListener("htmx:afterRequest", onHtmxAfter);
+    document.body.addEventListener("htmx:configRequest", onConfigRequest);
+    document.body.addEventListener("console:message", onConsoleMessage);
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (event.detail.requestConfig && event.detail.requestConfig.verb !== "get") setBusy(event.detail.elt, true);
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      setBusy(event.detail.elt, false);
+    });
     document.body.addEventListener("htmx:responseError", onHtmxResponseError);
     document.body.addEventListener("htmx:sendError", onHtmxSendError);
     document.body.addEventListener("htmx:load", function (event) {

@@ -106,3 +106,24 @@ def stored_tokens(session_key: str) -> TokenBundle:
     bundle = TokenBundle.from_dict(SessionStore(session_key).load().get(TOKENS_KEY))
     assert bundle is not None
     return bundle
+
+
+def writes_fail(request: httpx.Request):
+    """A fault: the platform stops answering the moment something is written (reads still work).
+
+    With it a form's submission meets the failure while the page around it can still be drawn: the
+    console must show the form again with everything the user typed and a form-level error.
+    """
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        return httpx.ConnectError("the platform went away")
+    return None
+
+
+def assert_kept(response, values: dict[str, str]) -> None:
+    """Every typed value is on the page again (HTML-escaped), with the form-level "nothing was saved" error."""
+    from django.utils.html import escape
+
+    html = response.content.decode()
+    assert "nothing was saved" in html.lower(), "no form-level error about the failed submission"
+    missing = {name: value for name, value in values.items() if escape(value) not in html}
+    assert not missing, f"typed values lost: {missing}"

@@ -8,7 +8,7 @@ from django.core import mail
 
 from localplatform.identity.models import Invitation, Member, TeamMember
 from localplatform.identity.services import directory
-from tests.client.support import faults, on
+from tests.client.support import assert_kept, faults, on, writes_fail
 from tests.console.test_dashboard import text_of
 from tests.console.test_members import calls_of, warm
 
@@ -246,3 +246,26 @@ def test_cancelled_and_unknown_tokens(signed_in, client, cast):
 def test_anonymous_is_sent_to_sign_in(client, cast, path):
     response = client.get(path)
     assert response.status_code == 302 and response["Location"].startswith("/sign-in?next=")
+
+
+def test_invite_form_keeps_what_was_typed_when_the_platform_fails_on_submit(signed_in, cast):
+    client = signed_in(cast.owner)
+    typed = {"emails": "nina@new.test", "message": "Welcome to the data team!"}
+    with faults(writes_fail):
+        response = client.post("/members/invite", {**typed, "account_type": "external"})
+    assert response.status_code == 422
+    assert_kept(response, typed)
+    assert re.search(r'value="external"[^>]*selected|selected[^>]*value="external"', response.content.decode())
+    assert not Invitation.objects.filter(email="nina@new.test").exists()
+
+
+def test_accept_form_keeps_what_was_typed_when_the_platform_fails_on_submit(signed_in, client, cast):
+    invite(signed_in(cast.owner), "nina@new.test")
+    token = token_in_mail("nina@new.test")
+    client.post("/sign-out")
+    typed = {"given_name": "Nina", "family_name": "Newton-Smith"}
+    with faults(writes_fail):
+        response = client.post(f"/invitations/{token}", {**typed, "password": "a-long-enough-password"})
+    assert response.status_code == 422
+    assert_kept(response, typed)
+    assert not Member.objects.filter(user__email="nina@new.test").exists()

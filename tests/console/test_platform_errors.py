@@ -1,5 +1,7 @@
 """Platform errors a view does not handle become pages: sign in again, retry, 403, 404, 429."""
 
+import json
+
 import httpx
 import pytest
 from django.test import override_settings
@@ -95,14 +97,34 @@ def test_unreachable_platform_on_an_htmx_request_is_an_inline_retry(signed_in, c
     assert "HX-Request" in response["Vary"]
 
 
-def test_unavailable_htmx_write_offers_the_page_instead_of_resending(signed_in, cast):
+def test_unavailable_htmx_write_swaps_nothing_so_the_form_keeps_its_input(signed_in, cast):
     client = signed_in(cast.member)
     with faults(on("/auth/logout", error_response(503, "unavailable", retryAfter=30))):
-        response = client.post("/probe/write", headers={**HTMX, "HX-Current-URL": "http://testserver/probe/me"})
+        response = client.post(
+            "/probe/write", headers={**HTMX, "HX-Current-URL": "http://testserver/probe/me", "HX-Trigger": "probe-form"}
+        )
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    html = response.content.decode()
-    assert 'href="/probe/me"' in html and "hx-get" not in html and "hx-post" not in html
+    assert response["HX-Reswap"] == "none"  # the form the user typed into stays as it is
+    message = json.loads(response["HX-Trigger"])["console:message"]
+    assert message["alert"] == "probe-form" and message["tone"] == "danger"
+    assert "Nothing was saved" in message["text"] and "try again" in message["text"]
+    assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "text"),
+    [
+        ("/probe/roles/ZZZZZZZZZZ", 404, "not found"),
+        (None, 403, "not a member of this organization"),
+    ],
+)
+def test_htmx_refusals_show_the_platforms_own_message(signed_in, cast, path, status, text):
+    client = signed_in(cast.outsider if status == 403 else cast.member)
+    response = client.get(path or f"/probe/orgs/{cast.org.id}/settings", headers={**HTMX, "HX-Target": "x"})
+    assert response.status_code == status
+    assert response["HX-Reswap"] == "none"
+    assert text in json.loads(response["HX-Trigger"])["console:message"]["text"].lower()
 
 
 def test_forbidden(signed_in, cast):

@@ -1,5 +1,6 @@
 """Teams screens: the list (search, sort, paging, create dialog), settings, deletion; permissions and call counts."""
 
+import json
 import re
 
 import httpx
@@ -115,7 +116,7 @@ class TestCreate:
         page = client.get(response["Location"])
         assert "Team “Growth” created. You are its Team Admin." in text_of(page)
 
-    def test_htmx_create_redirects_the_browser(self, signed_in, cast):
+    def test_htmx_create_swaps_in_the_new_team_without_a_reload(self, signed_in, cast):
         client = signed_in(cast.owner)
         response = client.post(
             "/teams/new",
@@ -123,7 +124,9 @@ class TestCreate:
             headers={**HX, "HX-Target": "team-form"},
         )
         assert response.status_code == 200
-        assert response["HX-Redirect"] == f"/teams/{Team.objects.get(name='Ops').id}"
+        location = json.loads(response["HX-Location"])
+        assert location["path"] == f"/teams/{Team.objects.get(name='Ops').id}"
+        assert location["target"] == "body"
 
     @pytest.mark.parametrize("typed", ["data platform", "DATA PLATFORM", "Data Platform"])
     def test_existing_name_in_any_case_is_an_error_at_the_name_field_keeping_input(self, signed_in, cast, typed):

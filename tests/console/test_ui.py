@@ -12,7 +12,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from console.context_processors import NAVIGATION
+from console.forms.lists import ListQuery
 from console.htmx import targets
+from console.tables import Column, Empty, Table
 from console.templatetags.console import duration, initials, pager, percent_of, status_tone, timestamp
 
 ROOT = Path(settings.BASE_DIR)
@@ -164,44 +166,73 @@ def test_rate_limited_page_says_when():
 # --- Components ---------------------------------------------------------------------------------------
 
 
-ROW = Template("<tr><td>{{ row.name }}</td><td class='num'>{{ row.count }}</td></tr>")
-COLUMNS = [{"key": "name", "label": "Name"}, {"key": "", "label": "Members", "css": "num"}]
+class PeopleQuery(ListQuery):
+    sorts = ("name", "email")
+    page_size = 25
+    status = forms.ChoiceField(required=False, label="Status", choices=[("active", "Active"), ("gone", "Gone")])
 
 
-def test_table_sorts_and_keeps_the_query_string(rf):
-    request = rf.get("/members", {"status": "active", "sort": "name", "page": "2"})
-    html = render(
-        '{% include "console/components/table.html" with id="member-table" caption="Members" %}',
-        request,
-        columns=COLUMNS,
-        rows=[{"name": "Ada", "count": 3}],
-        row_template=ROW,
-        sort="name",
-        page=2,
-        total=60,
-        limit=25,
+def people_table(request, rows, total):
+    return Table(
+        id="member-table",
+        caption="Members",
+        query=PeopleQuery(request.GET),
+        rows=rows,
+        total=total,
+        row="console/components/test_row.html",
+        columns=[Column("Name", sort="name"), Column("Members", css="num")],
+        empty=Empty("No members yet", "Invite someone."),
+        noun=("member", "members"),
     )
-    assert '<div id="member-table" class="card table-card">' in html
+
+
+@pytest.fixture
+def row_template(settings, tmp_path):
+    (tmp_path / "console" / "components").mkdir(parents=True)
+    (tmp_path / "console" / "components" / "test_row.html").write_text(
+        "<tr><td>{{ row.name }}</td><td class='num'>{{ row.count }}</td></tr>"
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+
+def test_table_sorts_and_keeps_the_query_string(rf, row_template):
+    request = rf.get("/members", {"status": "active", "sort": "name", "page": "2", "q": ""})
+    html = render(
+        '{% include "console/components/table.html" %}',
+        request,
+        table=people_table(request, [{"name": "Ada", "count": 3}], 60),
+    )
+    assert '<div id="member-table" class="card table-card" data-table>' in html
     assert '<th scope="col" class="" aria-sort="ascending">' in html
-    assert 'href="?status=active&amp;sort=-name" hx-get="?status=active&amp;sort=-name"' in html
+    # The other direction, keeping the filter, back to page 1, and no empty parameters.
+    assert (
+        'id="member-table-sort-name" href="?status=active&amp;sort=-name" hx-get="?status=active&amp;sort=-name"'
+        in html
+    )
     assert '<th scope="col" class="num">Members</th>' in html
-    assert '<caption class="visually-hidden">Members</caption>' in html
+    assert "Members matching the filters, 60 in all</caption>" in html
     assert "26\u201350 of 60" in html
     assert 'href="?status=active&amp;sort=name&amp;page=3"' in html
+    assert 'href="?status=active&amp;sort=name"' in html  # page 1 has no page parameter
     assert 'hx-target="#member-table" hx-swap="outerHTML" hx-push-url="true"' in html
+    assert 'id="member-table-page-2"' in html and 'aria-current="page"' in html  # focus survives the swap
+    assert "Status: Active" in html and "Clear filters" in html  # the active filter as a chip
 
 
-def test_table_without_rows_is_an_empty_state(rf):
-    html = render(
-        '{% include "console/components/table.html" with id="t" %}',
-        rf.get("/"),
-        columns=COLUMNS,
-        rows=[],
-        row_template=ROW,
-        empty_title="No members match",
-        empty_text="Clear the filters to see everyone.",
-    )
-    assert "<table" not in html and "No members match" in html and "Clear the filters" in html
+def test_table_without_rows_is_an_empty_state(rf, row_template):
+    request = rf.get("/members")
+    html = render('{% include "console/components/table.html" %}', request, table=people_table(request, [], 0))
+    assert "<table" not in html and "No members yet" in html and "Invite someone." in html
+    request = rf.get("/members", {"status": "gone", "sort": "-name"})
+    html = render('{% include "console/components/table.html" %}', request, table=people_table(request, [], 0))
+    assert "Nothing matches" in html and 'href="?sort=-name">Clear filters' in html
+
+
+def test_list_query_drops_malformed_values():
+    query = PeopleQuery({"sort": "password", "page": "-3", "status": "nope", "q": "  ann  "})
+    assert query.params() == {"limit": 25, "page": 1, "sort_by": "name", "sort_direction": "asc", "search": "ann"}
+    assert query.filtered and [chip.label for chip in query.chips()] == ["Search"]
+    assert PeopleQuery({"sort": "-email", "page": "4"}).params()["sort_direction"] == "desc"
 
 
 def test_pagination_window():

@@ -45,7 +45,7 @@ def test_search_as_you_type_on_two_thousand_members(page: Page, cast, live_serve
     page.goto("/members")
     sign_in(page, cast.owner.email, cast.owner.password)
     expect(page).to_have_url(f"{live_server.url}/members")
-    expect(page.get_by_role("status").filter(has_text="2003 members")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="2,003 members")).to_be_visible()
     axe_check(page)
     both_themes(page, snap, "list")
 

@@ -1,0 +1,169 @@
+"""The table every list screen renders (templates/console/components/table.html).
+
+A view builds a Table from its ListQuery and the page it got from the client; the template renders the
+card: optional toolbar, caption, sortable headers (aria-sort, links that keep the rest of the query),
+rows from one row partial, the pager (page numbers or a marker's "Next"), and the empty or
+filtered-empty state. Header and pager links are plain links with the same hx-get, so the table works
+without JavaScript, and every link has a stable id so htmx puts focus back where it was after the swap.
+
+    table = Table(
+        id="member-table", caption="Members", query=query, rows=page.rows, total=page.total,
+        row="console/members/list.html#member-row",
+        columns=[Column("Name", sort="name"), Column("Email", sort="email"), Column("Roles")],
+        empty=Empty("No members", "Nobody is in this organization yet.", "people"),
+    )
+"""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from console.forms.lists import ListQuery
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort: str = ""  # the sort key when the column is sortable
+    css: str = ""  # class of the header cell ("num", "actions")
+
+
+@dataclass(frozen=True)
+class Empty:
+    """What an empty list says, with an optional next step (only when the user may take it)."""
+
+    title: str
+    text: str = ""
+    icon: str = "inbox"
+    action_url: str = ""
+    action_label: str = ""
+
+
+@dataclass(frozen=True)
+class Header:
+    column: Column
+    id: str = ""
+    url: str = ""  # "" when the column is not sortable
+    aria_sort: str = ""  # "ascending", "descending" or ""
+    icon: str = ""
+    hint: str = ""  # for screen readers: what activating the header does
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str
+    id: str
+    current: bool = False
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class Pager:
+    summary: str  # "1 to 50 of 2,000", with an en dash
+    previous: str = ""  # URLs; "" when there is none (marker paging: back to the first page)
+    next: str = ""
+    pages: tuple[PageLink, ...] = ()
+
+
+@dataclass
+class Table:
+    id: str  # element id and htmx target; the screen's partial that renders the table has the same name
+    caption: str
+    columns: Sequence[Column]
+    rows: Sequence[Any]
+    row: str  # "template.html#partial" of one <tr>; it gets the row as {{ row }}
+    query: ListQuery
+    total: int | None = None  # page-numbered lists: the number of matches
+    next_marker: str | None = None  # marker-paged lists: where the next page starts
+    empty: Empty = field(default_factory=lambda: Empty("Nothing here yet"))
+    filtered_empty: Empty | None = None  # default: "Nothing matches" with a link that clears the filters
+    select: str = ""  # bulk selection: the row checkboxes' name ("" for none); the row partial draws them
+    toolbar: str = ""  # "template.html#partial" drawn above the table while it has rows (a bulk bar)
+    extra: dict[str, Any] = field(default_factory=dict)  # anything the row partial needs besides the row
+    noun: tuple[str, str] = ("item", "items")  # for the count: "1 member", "40 members"
+
+    @property
+    def count_text(self) -> str:
+        """ "40 members", "3 members match"; empty for marker-paged lists, which have no total."""
+        if self.total is None:
+            return ""
+        noun = self.noun[0] if self.total == 1 else self.noun[1]
+        verb = (" matches" if self.total == 1 else " match") if self.query.filtered else ""
+        return f"{self.total:,} {noun}{verb}"
+
+    @cached_property
+    def headers(self) -> list[Header]:
+        current = self.query.sort_value
+        headers = []
+        for column in self.columns:
+            if not column.sort:
+                headers.append(Header(column))
+                continue
+            key = column.sort
+            if current == key:
+                aria, to, icon, hint = "ascending", f"-{key}", "sort-up", ", sorted ascending; sort descending"
+            elif current == f"-{key}":
+                aria, to, icon, hint = "descending", key, "sort-down", ", sorted descending; sort ascending"
+            else:
+                aria, to, icon, hint = "", key, "arrow-down-up", ", sort"
+            url = "?" + self.query.query(sort=to, page=None, marker=None)
+            headers.append(Header(column, f"{self.id}-sort-{key}", url, aria, icon, hint))
+        return headers
+
+    @cached_property
+    def pager(self) -> Pager | None:
+        if self.query.marker_paging:
+            return self._marker_pager()
+        if self.total is None:
+            return None
+        return self._number_pager(self.total)
+
+    @property
+    def empty_state(self) -> Empty:
+        if not self.query.filtered:
+            return self.empty
+        if self.filtered_empty is not None:
+            return self.filtered_empty
+        return Empty(
+            "Nothing matches", "Try another search, or clear the filters.", "search", self.clear_url, "Clear filters"
+        )
+
+    @property
+    def clear_url(self) -> str:
+        """This list without its filters (the sort stays)."""
+        return "?" + self.query.query(**dict.fromkeys(self.query.filter_names), page=None, marker=None) or "?"
+
+    def _number_pager(self, total: int) -> Pager:
+        limit, page = self.query.page_size, self.query.page_number
+        pages = max(1, math.ceil(total / limit))
+        first, last = (min(total, (page - 1) * limit + 1), min(total, page * limit)) if total else (0, 0)
+        summary = f"{first:,}\u2013{last:,} of {total:,}" if total else "No results"
+
+        def url(number: int) -> str:
+            return "?" + self.query.query(page=number if number > 1 else None)
+
+        links: list[PageLink] = []
+        shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
+        for number in shown:
+            if links and number - int(links[-1].label) > 1:
+                links.append(PageLink("…", "", f"{self.id}-gap-{number}", gap=True))
+            links.append(PageLink(str(number), url(number), f"{self.id}-page-{number}", current=number == page))
+        return Pager(
+            summary,
+            previous=url(page - 1) if page > 1 else "",
+            next=url(page + 1) if page < pages else "",
+            pages=tuple(links) if pages > 1 else (),
+        )
+
+    def _marker_pager(self) -> Pager | None:
+        marker = self.query.value("marker")
+        if not marker and not self.next_marker:
+            return None
+        return Pager(
+            f"{len(self.rows):,} shown",
+            previous="?" + self.query.query(marker=None) if marker else "",
+            next="?" + self.query.query(marker=self.next_marker) if self.next_marker else "",
+        )

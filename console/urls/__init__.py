@@ -1,0 +1,25 @@
+"""URLs: one module per screen area (console/urls/<area>.py), and the embedded local platform.
+
+The local platform is mounted at /api/v1/ by string, never imported, and only when it is embedded.
+"""
+
+from django.conf import settings
+from django.urls import include, path
+
+import console.converters  # noqa: F401  (registers <id:...>)
+
+urlpatterns = [
+    path("", include("console.urls.auth")),
+    path("", include("console.urls.account")),
+    path("", include("console.urls.dashboard")),
+    path("", include("console.urls.members")),
+    path("", include("console.urls.roles")),
+    path("", include("console.urls.teams")),
+    path("", include("console.urls.notifications")),
+]
+if settings.LAKESAIL_EMBEDDED_PLATFORM:
+    urlpatterns.insert(0, path("", include("localplatform.api.urls")))
+
+handler403 = "console.views.errors.forbidden"
+handler404 = "console.views.errors.not_found"
+handler500 = "console.views.errors.server_error"
