@@ -16,6 +16,7 @@ import pytest
 # Build the WSGI app now: its django.setup() re-applies LOGGING, which would otherwise drop pytest's
 # log capture in whichever test first calls the platform in-process.
 import console.wsgi  # noqa: F401
+from console.client import transport
 from localplatform.identity.models import Member, Organization, Team, User
 from localplatform.identity.services import directory
 
@@ -69,6 +70,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_flushes_the_database)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def embedded_in_the_test_transaction():
+    """The console reaches the embedded platform inside each test's transaction (tests/embedded.py)."""
+    from tests.embedded import SharedConnectionTransport
+
+    transport.embedded_transport = SharedConnectionTransport
+    transport.reset()
+    yield
+    transport.embedded_transport = transport.EmbeddedTransport
+    transport.reset()
+
+
 @pytest.fixture
 def catalogue(transactional_db):
     """The fixed role catalogue, written again: the previous browser test's flush removed the migrations' data."""
@@ -106,13 +119,12 @@ def cast(db) -> Cast:
 def api(db):
     """An httpx client calling the local platform in-process (real requests through WSGI, no socket).
 
-    It uses the console's embedded transport, which keeps Django from closing the test's database
-    connection (and transaction) when each nested request starts and finishes.
+    It runs in the test's transaction (tests/embedded.py), as the console's calls do in tests.
     """
-    from console.client.transport import EmbeddedTransport
+    from tests.embedded import SharedConnectionTransport
 
     with httpx.Client(
-        transport=EmbeddedTransport(), base_url="http://testserver/api/v1", headers={"User-Agent": "pytest"}
+        transport=SharedConnectionTransport(), base_url="http://testserver/api/v1", headers={"User-Agent": "pytest"}
     ) as client:
         yield client
 

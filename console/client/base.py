@@ -1,12 +1,15 @@
 """The Platform object a view calls through: auth headers, token refresh, error parsing, call counting."""
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pydantic
-from django.db import router, transaction
+from django.db import connections, router, transaction
 
 from console.client import transport
 from console.client.errors import Forbidden, PlatformError, Unauthorized, Unavailable, error_class
@@ -102,15 +105,15 @@ class Platform:
     def refresh(self) -> None:
         """Renew the tokens once for all concurrent requests of this browser session.
 
-        Serialized on the session row: if another request already rotated the tokens, adopt its
-        bundle, because reusing a spent refresh token revokes the whole login on the platform.
+        Serialized per browser session: if another request already rotated the tokens, adopt its bundle,
+        because reusing a spent refresh token revokes the whole login on the platform.
         """
         from console.client import auth  # late: auth builds on this module
 
         if self.session is None or self.tokens is None:
             raise Unauthorized("You are not signed in.", code="unauthenticated")
         failure: PlatformError | None = None
-        with transaction.atomic(using=router.db_for_write(self.session.model)):
+        with refreshing(self.session):
             stored = TokenBundle.from_dict(self.session.load_locked().get(TOKENS_KEY))
             if stored is None:
                 raise Unauthorized("This browser session was signed out.", code="invalid_token")
@@ -121,7 +124,7 @@ class Platform:
                 try:
                     self.tokens = latest.successor(auth.refresh_tokens(self, refresh_token=latest.refresh_token))
                 except PlatformError as error:
-                    failure = error  # raised after the block: the platform's own writes must not roll back
+                    failure = error
             if failure is None:
                 write_tokens(self.session, self.tokens)
                 self.session.save()
@@ -129,6 +132,31 @@ class Platform:
             raise Unauthorized(failure.message, code=failure.code, request_id=failure.request_id)
         if failure is not None:
             raise failure
+
+
+_session_locks: dict[str, threading.Lock] = {}
+_session_locks_guard = threading.Lock()
+
+
+@contextmanager
+def refreshing(session) -> Iterator[None]:
+    """Hold the refresh of one browser session: other requests of that session wait, then adopt its tokens.
+
+    PostgreSQL (and other databases with row locks): a transaction holding the session row's lock, which
+    works across processes and leaves the platform's own tables alone. SQLite locks the whole database
+    for a writing transaction, which would block an embedded platform writing the new tokens from its own
+    connection, so there a lock per session in this process serializes instead (SQLite deployments run
+    one process, as bin/run does).
+    """
+    alias = router.db_for_write(session.model)
+    if connections[alias].vendor != "sqlite":
+        with transaction.atomic(using=alias):
+            yield
+        return
+    with _session_locks_guard:
+        lock = _session_locks.setdefault(session.session_key or "", threading.Lock())
+    with lock:
+        yield
 
 
 def _code(response: httpx.Response) -> str | None:

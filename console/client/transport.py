@@ -1,7 +1,9 @@
 """The one pooled httpx client: real HTTP to LAKESAIL_API_URL, or the embedded local platform in-process."""
 
+import contextvars
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -10,11 +12,8 @@ from typing import cast
 
 import httpx
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.http.request import split_domain_port, validate_host
 from django.test.signals import setting_changed
-from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 
 # https, so that a production SECURE_SSL_REDIRECT does not bounce the in-process request.
 EMBEDDED_BASE_URL = "https://platform.internal/api/v1"
@@ -36,39 +35,6 @@ def user_agent() -> str:
         return f"LakeSail-Console/{version('lakesail-console')}"
     except PackageNotFoundError:
         return "LakeSail-Console/dev"
-
-
-class _ConnectionsKept:
-    """Keeps close_old_connections off request_started/request_finished while in-process requests run.
-
-    The nested request shares the thread's database connection with the console request around it
-    (and with a test's transaction); Django would otherwise close that connection when the nested
-    request starts or finishes. Reference-counted, because the signals are process-wide.
-    """
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.depth = 0
-        self.reconnect: list = []
-
-    def __enter__(self):
-        with self.lock:
-            if self.depth == 0:
-                self.reconnect = [
-                    signal for signal in (request_started, request_finished) if signal.disconnect(close_old_connections)
-                ]
-            self.depth += 1
-
-    def __exit__(self, *exc_info):
-        with self.lock:
-            self.depth -= 1
-            if self.depth == 0:
-                for signal in self.reconnect:
-                    signal.connect(close_old_connections)
-                self.reconnect = []
-
-
-_connections_kept = _ConnectionsKept()
 
 
 def embedded_host() -> str:
@@ -109,7 +75,14 @@ def _with_browser_address(application):
 
 
 class EmbeddedTransport(httpx.WSGITransport):
-    """Calls the local platform in-process; each request runs to completion (body read, iterable closed)."""
+    """Calls the local platform in-process, the way a socket would: in a thread of its own.
+
+    The platform request runs on one of a few pooled threads, so it has its own database connection and
+    transaction, and Django's per-request connection handling (close_old_connections on
+    request_started/request_finished) acts on that thread's connections only. The console request that
+    waits for it keeps its own connection, transaction and thread-local URL state untouched; nothing is
+    changed process-wide. Context variables (the browser's origin and address) are carried across.
+    """
 
     def __init__(self, remote_addr: str = "127.0.0.1"):
         from console.wsgi import application  # late: the WSGI app needs configured settings
@@ -117,6 +90,11 @@ class EmbeddedTransport(httpx.WSGITransport):
         super().__init__(app=_with_browser_address(application), remote_addr=remote_addr)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.address(request)
+        return _pool().submit(contextvars.copy_context().run, self.serve, request).result()
+
+    def address(self, request: httpx.Request) -> None:
+        """Send the request to the browser's origin when a console request is in progress (mail links)."""
         origin = _browser_origin.get()
         if origin is not None:
             scheme, host = origin
@@ -124,28 +102,42 @@ class EmbeddedTransport(httpx.WSGITransport):
             request.headers["Host"] = host
         else:
             request.headers["Host"] = embedded_host()
-        # The nested request resets thread-level URL state (script prefix, urlconf) that the
-        # console request around it still needs for reverse().
-        prefix, urlconf = get_script_prefix(), get_urlconf()
+
+    def serve(self, request: httpx.Request) -> httpx.Response:
+        """Run the request to completion (body read, iterable closed, so request_finished fires here)."""
+        response = super().handle_request(request)
+        stream = cast(httpx.SyncByteStream, response.stream)  # WSGI bodies are synchronous
         try:
-            with _connections_kept:
-                response = super().handle_request(request)
-                stream = cast(httpx.SyncByteStream, response.stream)  # WSGI bodies are synchronous
-                try:
-                    content = b"".join(stream)
-                finally:
-                    stream.close()  # fires request_finished while the connection is still protected
+            content = b"".join(stream)
         finally:
-            set_script_prefix(prefix)
-            set_urlconf(urlconf)
+            stream.close()
         return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
+
+
+# Threads that serve embedded platform requests: each keeps its own (persistent) database connection.
+PLATFORM_THREADS = 8
+_pool_lock = threading.Lock()
+_executor: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None:
+        with _pool_lock:
+            if _executor is None:
+                _executor = ThreadPoolExecutor(max_workers=PLATFORM_THREADS, thread_name_prefix="lakesail-platform")
+    return _executor
+
+
+# The embedded transport class build_transport() uses; tests put one here that shares their transaction.
+embedded_transport: type[EmbeddedTransport] = EmbeddedTransport
 
 
 def build_transport() -> httpx.BaseTransport:
     """The transport the current settings call for (tests wrap it to inject faults)."""
     if settings.LAKESAIL_API_URL:
         return httpx.HTTPTransport(retries=0)
-    return EmbeddedTransport()
+    return embedded_transport()
 
 
 def base_url() -> str:

@@ -1,16 +1,24 @@
 """The pooled client, the embedded transport, and transport faults becoming Unavailable."""
 
+import threading
+import time
+import weakref
+from dataclasses import replace
+
 import httpx
 import pytest
+from django.conf import settings
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.test import override_settings
 from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 
 from console.client import auth, roles, transport
 from console.client.base import Platform
 from console.client.errors import Unauthorized, Unavailable
+from console.client.tokens import TOKENS_KEY, TokenBundle
 from console.client.users import describe_me
+from console.sessions import SessionStore, write_tokens
 from tests.client.support import closed_port_url, faults, on
 
 
@@ -134,3 +142,75 @@ def test_calls_are_counted(platform_for, cast):
 def test_anonymous_platform_refuses_authenticated_calls():
     with pytest.raises(Unauthorized):
         describe_me(Platform.anonymous())
+
+
+# --- The product's embedded transport: a thread and a transaction of its own -----------------------------
+
+
+def receivers_of(signal) -> list:
+    return [ref() if isinstance(ref, weakref.ReferenceType) else ref for _, ref, *_ in signal.receivers]
+
+
+@pytest.fixture
+def own_thread_transport(monkeypatch):
+    """The transport the product uses (tests otherwise share their transaction with the platform)."""
+    monkeypatch.setattr(transport, "embedded_transport", transport.EmbeddedTransport)
+    transport.reset()
+    yield
+    monkeypatch.undo()
+    transport.reset()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_platform_runs_in_a_thread_and_connection_of_its_own(catalogue, cast, own_thread_transport):
+    seen = []
+
+    def probe(sender, **kwargs):
+        seen.append((threading.current_thread().name, close_old_connections in receivers_of(request_started)))
+
+    request_started.connect(probe)
+    try:
+        set_urlconf("tests.console.urls")
+        issued = auth.login(Platform.anonymous(), email=cast.member.email, password=cast.member.password)
+        assert get_urlconf() == "tests.console.urls"  # the caller's thread-local URL state is its own
+    finally:
+        set_urlconf(None)
+        request_started.disconnect(probe)
+    assert issued.access_token
+    thread, connected = seen[-1]
+    assert thread.startswith("lakesail-platform")
+    assert connected  # nothing was changed process-wide for the nested request
+    assert close_old_connections in receivers_of(request_started)
+    assert close_old_connections in receivers_of(request_finished)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_platform_commits_on_its_own_whatever_the_caller_does(catalogue, cast, own_thread_transport):
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite allows one writer: a caller's open write transaction would block the platform")
+    from localplatform.identity.models import Login
+
+    before = Login.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        auth.login(Platform.anonymous(), email=cast.member.email, password=cast.member.password)
+        raise RuntimeError("the console's transaction rolls back")
+    assert Login.objects.count() == before + 1  # the platform's login stayed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_console_pages_and_token_refresh_through_the_product_transport(catalogue, cast, own_thread_transport):
+    from django.test import Client
+
+    from tests.console.conftest import sign_in
+
+    client = Client()
+    assert sign_in(client, cast.owner).status_code == 302
+    page = client.get("/members")
+    assert page.status_code == 200 and "Mia Member" in page.content.decode()
+    # The refresh path serializes per browser session without holding a transaction across the call.
+    session = SessionStore(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    write_tokens(session, replace(TokenBundle.from_dict(session[TOKENS_KEY]), expires_at=time.time() + 5))
+    session.save()
+    page = client.get("/members")
+    assert page.status_code == 200
+    assert page.wsgi_request.platform.history[0] == "POST /auth/token/refresh 200"

@@ -6,13 +6,14 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from console.client import transport
-from console.client.transport import EmbeddedTransport, browser_origin
+from console.client.transport import browser_origin
 from console.middleware import PlatformMiddleware
+from tests.embedded import SharedConnectionTransport
 from tests.localplatform.account_support import last_mail
 
 
 def test_embedded_requests_carry_the_browser_origin_into_mail_links(cast):
-    with httpx.Client(transport=EmbeddedTransport(), base_url="https://platform.internal/api/v1") as client:
+    with httpx.Client(transport=SharedConnectionTransport(), base_url="https://platform.internal/api/v1") as client:
         with browser_origin("http", "localhost:8123"):
             response = client.post("/auth/password/forgot", json={"email": "member@acme.test"})
         assert response.status_code == 204, response.text

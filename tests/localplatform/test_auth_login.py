@@ -142,12 +142,12 @@ class TestThrottle:
         assert response.headers["Retry-After"] == str(retry_after)
 
     def test_limit_is_per_ip_and_email(self, cast, api):
-        from console.client.transport import EmbeddedTransport
+        from tests.embedded import SharedConnectionTransport
 
         self.fail(api, times=10)
         assert_error(post_login(api, cast.member.email), 429, "rate_limited")
         ok(post_login(api, cast.admin.email))  # another email from the same IP
-        transport = EmbeddedTransport(remote_addr="10.1.2.3")
+        transport = SharedConnectionTransport(remote_addr="10.1.2.3")
         with httpx.Client(transport=transport, base_url="http://testserver/api/v1") as elsewhere:
             ok(post_login(elsewhere, cast.member.email))  # the same email from another IP
 

@@ -18,9 +18,9 @@ OUTBOX = {"default": {"BACKEND": "localplatform.accounts.mail.OutboxBackend"}}
 @pytest.fixture
 def site(db):
     """A client for the whole site (the outbox lives outside /api/v1)."""
-    from console.client.transport import EmbeddedTransport
+    from tests.embedded import SharedConnectionTransport
 
-    with httpx.Client(transport=EmbeddedTransport(), base_url="http://testserver") as client:
+    with httpx.Client(transport=SharedConnectionTransport(), base_url="http://testserver") as client:
         yield client
 
 
