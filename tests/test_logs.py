@@ -28,6 +28,7 @@ from django.core.servers.basehttp import WSGIRequestHandler
 from console.client.tokens import TOKENS_KEY
 from console.logs import RedactTokens, redact
 from localplatform.accounts.models import OutboxMessage
+from tests.test_deploy import TEST_ONLY, settings_variables
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "Zx9_secret-Token-0123456789abcdefghijklmnop"  # the shape of an invitation token (43 characters)
@@ -226,8 +227,6 @@ def test_gunicorn_logs_no_query_and_no_token(tmp_path):
     """gunicorn as the Dockerfile runs it (gunicorn.conf.py), on loopback, against an unmigrated database so that
     the requests also fail and log tracebacks."""
     port = free_port()
-    from tests.test_deploy import TEST_ONLY, settings_variables
-
     env = {k: v for k, v in os.environ.items() if k not in {*settings_variables(), *TEST_ONLY}}
     env.update(
         DEBUG="false",
