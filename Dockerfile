@@ -39,9 +39,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD ["python", "-c", "import http.client, os, sys; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.').replace('*', 'localhost') or 'localhost'; c = http.client.HTTPConnection('127.0.0.1', int(os.environ.get('PORT', '8000')), timeout=4); c.request('GET', '/sign-in', headers={'Host': host, 'X-Forwarded-Proto': 'https'}); sys.exit(c.getresponse().status >= 500)"]
 
 # gunicorn binds 0.0.0.0:$PORT and starts $WEB_CONCURRENCY workers (both read from the environment;
-# more options through GUNICORN_CMD_ARGS). The access log has the path without its query string.
-CMD ["gunicorn", "console.wsgi", \
+# more options through GUNICORN_CMD_ARGS). gunicorn.conf.py sets the logs: the access log has the path
+# without its query string, and tokens in paths are masked in every line.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", \
      "--worker-tmp-dir", "/dev/shm", \
      "--no-control-socket", \
-     "--access-logfile", "-", \
-     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s %(H)s\" %(s)s %(b)s %(M)sms \"%(a)s\""]
+     "console.wsgi"]

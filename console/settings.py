@@ -282,14 +282,35 @@ USE_I18N = False
 USE_TZ = True
 
 # --- Logging: never log tokens; request ids tie console and platform lines together --------
+# Every handler masks tokens (console/logs.py): /invitations/<token> paths, ?token=/?key=/?code= query values,
+# Bearer values. Django's own handlers are replaced, so none writes unmasked: "django" logs through the root
+# handler, "django.server" (runserver's request lines) through its own. gunicorn's logs: gunicorn.conf.py.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_tokens": {"()": "console.logs.RedactTokens"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"level": LOG_LEVEL},  # listed so that Django's default handlers are dropped
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request URL at INFO; the console's own call log (console.client) is the one line per call.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 # Error pages and reports hide variables that look like secrets (tokens, passwords, keys).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "console.debug.SecretHidingReporterFilter"

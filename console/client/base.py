@@ -14,6 +14,7 @@ from django.db import connections, router, transaction
 from console.client import transport
 from console.client.errors import Forbidden, PlatformError, Unauthorized, Unavailable, error_class
 from console.client.tokens import TOKENS_KEY, TokenBundle
+from console.logs import redact
 from console.sessions import Identity, read_identity, read_tokens, write_tokens
 
 logger = logging.getLogger("console.client")
@@ -98,7 +99,10 @@ class Platform:
     def _log(self, method, path, status, started, request_id=None) -> None:
         elapsed_ms = (time.monotonic() - started) * 1000
         self.history.append(f"{method} {path} {status}")
-        logger.info("platform %s %s -> %s in %.0f ms (request %s)", method, path, status, elapsed_ms, request_id or "-")
+        # One line per call, masked here too: a path can hold a token (/invitations/<token>).
+        logger.info(
+            "platform %s %s -> %s in %.0f ms (request %s)", method, redact(path), status, elapsed_ms, request_id or "-"
+        )
 
     # --- refresh -------------------------------------------------------------------------------
 

@@ -2,11 +2,11 @@
 
 import logging
 
-from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from localplatform.api.errors import error_response
+from localplatform.api.middleware import exception_response
 from localplatform.api.routers import (
     account,
     auth,
@@ -112,26 +112,28 @@ def on_authentication_error(request, exc):
     return error_response(request, PlatformError("unauthenticated"))
 
 
+# ninja's own HttpErrors (auth, throttling) by status; any other status is a bug.
+HTTP_ERROR_CODES = {
+    400: "invalid_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    429: "rate_limited",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, PlatformError):
         return error_response(request, exc.__cause__)
-    if exc.status_code == 400:
-        return error_response(request, PlatformError("invalid_request", str(exc)))
-    if exc.status_code == 404:
-        return error_response(request, PlatformError("not_found"))
-    if exc.status_code == 429:
-        return error_response(request, PlatformError("rate_limited"))
-    logger.warning("HttpError %s mapped to internal: %s", exc.status_code, exc)
-    return error_response(request, PlatformError("internal"))
-
-
-@api.exception_handler(Http404)
-def on_404(request, exc):
-    return error_response(request, PlatformError("not_found"))
+    code = HTTP_ERROR_CODES.get(exc.status_code)
+    if code is None:
+        logger.warning("HttpError %s mapped to internal: %s", exc.status_code, exc)
+        return error_response(request, PlatformError("internal"))
+    return error_response(request, PlatformError(code, str(exc) if code == "invalid_request" else None))
 
 
 @api.exception_handler(Exception)
 def on_exception(request, exc):
-    logger.exception("internal error on %s %s", request.method, request.path)
-    return error_response(request, PlatformError("internal"))
+    """Anything else (Http404, PermissionDenied, a bug) as the Error object the middleware uses for the whole API."""
+    return exception_response(request, exc)

@@ -251,6 +251,7 @@ def test_purge_command_deletes_deliveries_older_than_30_days(owner_call, cast):
 
 def test_no_secret_reaches_a_log_line(owner_call, caplog, django_capture_on_commit_callbacks):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # settings keep httpx at WARNING; its URL lines are checked too
     slack_path = "/services/T0AAA/B0BBB/TOPSECRETSLACKPATH"
     with Receiver(statuses=[500]) as receiver:
         slack = make_channel(
