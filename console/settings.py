@@ -103,10 +103,11 @@ if LAKESAIL_EMBEDDED_PLATFORM:
     INSTALLED_APPS = PLATFORM_APPS[:2] + INSTALLED_APPS + PLATFORM_APPS[2:]
 
 MIDDLEWARE = [
+    # First, so that whatever fails below it on a platform route (even the HTTPS redirect) is an Error object.
+    "localplatform.api.middleware.PlatformApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "localplatform.api.middleware.PlatformApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
