@@ -1,13 +1,13 @@
-"""Delivery attempts (contract §4.4) and channel tests (§3.21.7).
+"""Delivery attempts (contract §4.4), channel tests (§3.21.7) and redelivery (§3.21.15).
 
 A delivery (fanout.py makes them) moves pending → delivering → delivered, or back to pending with
 nextAttemptAt, or failed after the last retry. Whatever a sender does, an attempt ends in one of those:
 every exception around the send is caught and recorded as a failed attempt.
 
 Tasks (tasks.py, on the database queue):
-- `deliver(id, attempts)` makes one attempt. A task carries the attempt count it was queued for, so when
-  two tasks wait for the same attempt, the first to run makes it and the other finds the count moved on
-  and does nothing.
+- `deliver(id, attempts)` makes one attempt. A task carries the attempt count it was queued for, so when a
+  redelivery and a scheduled retry both wait for the same attempt, the first to run makes it and the
+  other finds the count moved on and does nothing.
 - `recover()`: a process that dies during an attempt (worker killed, machine lost) leaves the delivery
   `delivering`. Every attempt queues a recovery check LEASE after it started; it finds deliveries that
   have been `delivering` longer than LEASE (far more than a send may take: senders stop at 10 s) and
@@ -196,6 +196,26 @@ def recover_stuck() -> int:
     for delivery in stuck:
         record(delivery.id, delivery.channel, senders.Outcome(False, None, INTERRUPTED), 0)
     return len(stuck)
+
+
+# --- Redelivery (§3.21.15) ---------------------------------------------------------------------------------
+
+
+def redeliver(delivery: Delivery) -> Delivery:
+    """A failed delivery is sent again now, a pending one's next attempt moves to now."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("channel").get(id=delivery.id)
+        if delivery.status not in (Delivery.FAILED, Delivery.PENDING):
+            raise PlatformError("invalid_state", f"A {delivery.status} delivery cannot be redelivered.")
+        if delivery.channel.deleted_at is not None:
+            raise PlatformError("invalid_state", "The channel was deleted.")
+        if not delivery.channel.enabled:
+            raise PlatformError("invalid_state", "The channel is disabled. Enable it to redeliver.")
+        delivery.status, delivery.next_attempt_at, delivery.completed_at = Delivery.PENDING, timezone.now(), None
+        delivery.save(update_fields=["status", "next_attempt_at", "completed_at"])
+        attempts = delivery.attempts
+        transaction.on_commit(lambda: enqueue(delivery.id, attempts=attempts))
+    return delivery
 
 
 # --- Channel test (§3.21.7) ------------------------------------------------------------------------------

@@ -66,6 +66,11 @@ def require_manage_ownership(actor, team_id: str | None, member_id: str | None) 
         raise PlatformError("permission_denied")
 
 
+def can_manage(actor, obj: Channel | Rule) -> bool:
+    """Whether the actor may change this channel or rule (else, where visible, they only view it)."""
+    return can(actor, MANAGE, obj.team_id, obj.member_id)
+
+
 def get_for(actor, model, object_id: str, *, manage: bool):
     """A live channel or rule: 404 when missing or not viewable, 403 when viewable but not manageable."""
     obj = model.objects.filter(id=object_id, organization_id=actor.organization.id, deleted_at=None).first()
@@ -75,6 +80,19 @@ def get_for(actor, model, object_id: str, *, manage: bool):
     if manage and not can(actor, MANAGE, obj.team_id, obj.member_id):
         raise PlatformError("permission_denied")
     return obj
+
+
+def get_delivery(actor, delivery_id: str, *, manage: bool) -> Delivery:
+    """A delivery, judged by its channel's ownership (deleted channels count): 404 unless viewable,
+    403 when viewable but `manage` is asked for and not allowed."""
+    delivery = (
+        Delivery.objects.filter(id=delivery_id, organization_id=actor.organization.id).select_related("channel").first()
+    )
+    if delivery is None or not can(actor, VIEW, delivery.channel.team_id, delivery.channel.member_id):
+        raise not_found("delivery")
+    if manage and not can_manage(actor, delivery.channel):
+        raise PlatformError("permission_denied")
+    return delivery
 
 
 def clean_name(value: Any) -> str:
