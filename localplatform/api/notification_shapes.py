@@ -6,6 +6,7 @@ from ninja import Schema
 
 from localplatform.api.schemas import Id, Timestamp
 from localplatform.api.shapes import Audited, Member, TeamSummary
+from localplatform.notifications import configs
 from localplatform.notifications.models import Channel as ChannelModel
 from localplatform.notifications.models import Delivery as DeliveryModel
 from localplatform.notifications.models import Rule as RuleModel
@@ -165,6 +166,19 @@ class DeliveryPage(Schema):
     included: DeliveryIncluded
 
 
+class DeliveryDetail(Schema):
+    """§3.21.14: the delivery with the channel and rule it names."""
+
+    delivery: Delivery
+    included: DeliveryIncluded
+
+
+class Redelivery(Schema):
+    """§3.21.15: the delivery, pending again, its next attempt now."""
+
+    delivery: Delivery
+
+
 # --- Model -> wire ---------------------------------------------------------------------------------
 
 
@@ -177,15 +191,17 @@ def _audit(obj) -> dict:
     }
 
 
-def channel_data(channel: ChannelModel) -> dict:
-    """Channel; `config` is the stored public part only (secrets live encrypted elsewhere)."""
+def channel_data(channel: ChannelModel, *, masked: bool = False) -> dict:
+    """Channel; `config` is the stored public part (secrets live encrypted elsewhere), `masked` for callers
+    who may view but not manage the channel (URLs cut to their origin, header values hidden)."""
+    config = configs.masked(channel.type, channel.config) if masked else dict(channel.config)
     return {
         "id": channel.id,
         "type": channel.type,
         "name": channel.name,
         "teamId": channel.team_id,
         "memberId": channel.member_id,
-        "config": dict(channel.config),
+        "config": config,
         "status": channel_status(channel),
         "statusMessage": channel.status_message,
         "verifiedAt": channel.verified_at,

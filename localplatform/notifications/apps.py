@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from localplatform.events import event_committed
-        from localplatform.notifications import logs, pipeline
+        from localplatform.notifications import fanout, logs
 
-        event_committed.connect(pipeline.on_event_committed, dispatch_uid="notifications.pipeline")
+        event_committed.connect(fanout.on_event_committed, dispatch_uid="notifications.pipeline")
         logs.install()

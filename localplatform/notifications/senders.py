@@ -1,30 +1,29 @@
 """One attempt to deliver a payload to a channel, per channel type (contract §4.2, §4.3).
 
-Every sender returns an `Outcome`; none raises for delivery problems. Messages name the host only,
-never a URL path (a Slack webhook path is a secret) nor any other secret.
+Every sender returns an `Outcome`; none raises for delivery problems. HTTP goes through the outbound guard
+(localplatform/outbound.py), whose messages name the host only: never a URL path (a Slack webhook path is a
+secret), credentials, nor anything that tells what a refused address runs.
 """
 
 import hashlib
 import hmac
 import json
-import socket
 from dataclasses import dataclass
 from http import HTTPStatus
-from urllib.parse import urlsplit
 
-import httpx
 from django.core.mail import EmailMessage
 
+from localplatform import outbound
 from localplatform.identity.models import Member, TeamMember
 from localplatform.notifications import catalog, logs
 from localplatform.notifications.models import Channel
 
-TIMEOUT_SECONDS = 10.0
+TIMEOUT_SECONDS = 10.0  # §4.2: an answer within 10 s, everything included
 USER_AGENT = "LakeSail-Notifications/1"
-RESERVED_HEADERS = frozenset({"content-type", "user-agent", "lakesail-delivery-id", "lakesail-event-type"})
 PAGERDUTY_URL = "https://events.pagerduty.com/v2/enqueue"
 ROOTLY_URL = "https://api.rootly.com/v1/alerts"
 RESOLVING_EVENTS = frozenset({"job_run.succeeded", "session.closed"})
+SECRET_MISSING = "The channel's secret is missing: enter it again."
 
 
 @dataclass
@@ -32,6 +31,7 @@ class Outcome:
     delivered: bool
     response_status: int | None
     message: str
+    permanent: bool = False  # retrying cannot help until the channel's configuration changes
 
 
 class NoRecipients(Exception):
@@ -55,52 +55,57 @@ def summary(payload: dict) -> str:
     return f"{text} — {detail}" if detail else text
 
 
-def send(channel: Channel, secrets: dict[str, str], delivery_id: str, payload: dict) -> Outcome:
-    """Deliver once; the caller records the outcome."""
+def send(
+    channel: Channel, secrets: dict[str, str], delivery_id: str, payload: dict, *, timeout: float = TIMEOUT_SECONDS
+) -> Outcome:
+    """Deliver once, within `timeout` seconds; the caller records the outcome."""
+    config = channel.config or {}
     if channel.type == Channel.EMAIL:
         return send_email(channel, payload)
     if channel.type == Channel.SLACK:
-        return post(secrets["webhookUrl"], body_bytes({"text": summary(payload)}), {})
+        if not secrets.get("webhookUrl"):
+            return Outcome(False, None, SECRET_MISSING, permanent=True)
+        return post(secrets["webhookUrl"], body_bytes({"text": summary(payload)}), timeout=timeout)
     if channel.type == Channel.WEBHOOK:
         body = body_bytes(payload)
-        headers = {name: value for name, value in channel.config.get("headers", {}).items()}
-        headers.update({"LakeSail-Delivery-Id": delivery_id, "LakeSail-Event-Type": payload["type"]})
+        headers = {"LakeSail-Delivery-Id": delivery_id, "LakeSail-Event-Type": payload["type"]}
         if secrets.get("signingSecret"):
             headers["LakeSail-Signature"] = signature(secrets["signingSecret"], body)
-        return post(channel.config["url"], body, headers)
+        custom = config.get("headers") or {}
+        return post(config.get("url"), body, headers, user_headers=custom, timeout=timeout)
     if channel.type == Channel.PAGER_DUTY:
+        if not secrets.get("integrationKey"):
+            return Outcome(False, None, SECRET_MISSING, permanent=True)
         event = {
             "routing_key": secrets["integrationKey"],
             "event_action": "resolve" if payload["type"] in RESOLVING_EVENTS else "trigger",
             "dedup_key": payload["resource"]["id"],
             "payload": {
                 "summary": summary(payload)[:1024],
-                "severity": channel.config.get("severity", "error"),
+                "severity": config.get("severity", "error"),
                 "source": "lakesail",
                 "custom_details": payload.get("data") or {},
             },
         }
-        return post(channel.config.get("eventsUrl") or PAGERDUTY_URL, body_bytes(event), {})
+        return post(config.get("eventsUrl") or PAGERDUTY_URL, body_bytes(event), timeout=timeout)
     if channel.type == Channel.ROOTLY:
+        if not secrets.get("token"):
+            return Outcome(False, None, SECRET_MISSING, permanent=True)
         headers = {"Authorization": f"Bearer {secrets['token']}"}
-        return post(channel.config.get("alertSourceUrl") or ROOTLY_URL, body_bytes(payload), headers)
-    return Outcome(False, None, f"Unknown channel type {channel.type!r}.")
+        return post(config.get("alertSourceUrl") or ROOTLY_URL, body_bytes(payload), headers, timeout=timeout)
+    return Outcome(False, None, "Unknown channel type.", permanent=True)
 
 
-def post(url: str, body: bytes, extra_headers: dict[str, str]) -> Outcome:
-    """POST with a 10 s timeout, no redirects; explain failures by status, timeout, DNS or connection."""
-    host = urlsplit(url).netloc or "the endpoint"
-    headers = {**extra_headers, "Content-Type": "application/json", "User-Agent": USER_AGENT}
+def post(url, body: bytes, headers: dict | None = None, *, user_headers: dict | None = None, timeout: float) -> Outcome:
+    """POST through the outbound guard, no redirects; explain the answer, or why there is none, safely."""
+    headers = {**(headers or {}), "Content-Type": "application/json", "User-Agent": USER_AGENT}
     try:
         with logs.sending():
-            response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT_SECONDS, follow_redirects=False)
-    except httpx.TimeoutException:
-        return Outcome(False, None, f"Timed out: {host} did not answer within {TIMEOUT_SECONDS:.0f} s.")
-    except httpx.ConnectError as error:
-        return Outcome(False, None, connect_problem(host, error))
-    except httpx.HTTPError as error:
-        return Outcome(False, None, f"Request to {host} failed: {type(error).__name__}.")
-    status = response.status_code
+            reply = outbound.post(url, content=body, headers=headers, user_headers=user_headers, timeout=timeout)
+    except outbound.OutboundError as error:
+        prefix = "The channel's configuration is not valid. " if isinstance(error, outbound.InvalidDestination) else ""
+        return Outcome(False, None, prefix + error.message, permanent=error.permanent)
+    status, host = reply.status, reply.where
     answer = f"HTTP {status} {reason_phrase(status)}".strip()
     if 200 <= status < 300:
         return Outcome(True, status, f"Delivered: {host} answered {answer}.")
@@ -114,20 +119,6 @@ def reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
-
-
-def connect_problem(host: str, error: httpx.ConnectError) -> str:
-    cause = error.__cause__ or error.__context__
-    while cause is not None and not isinstance(cause, OSError) and (cause.__cause__ or cause.__context__):
-        cause = cause.__cause__ or cause.__context__
-    text = str(error).lower()
-    if isinstance(cause, socket.gaierror) or "name or service not known" in text or "nodename nor servname" in text:
-        return f"DNS error: the host name of {host} could not be resolved."
-    if isinstance(cause, ConnectionRefusedError) or "connection refused" in text:
-        return f"Connection refused by {host}: nothing is listening there."
-    if "certificate" in text or "ssl" in text:
-        return f"TLS error while connecting to {host}: the certificate could not be verified."
-    return f"Could not connect to {host}."
 
 
 # --- Email ---------------------------------------------------------------------------------------

@@ -3,33 +3,27 @@
 Routers call these functions with the request's Actor; they raise PlatformError for every refusal.
 """
 
-import re
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from localplatform import outbound
 from localplatform.errors import PlatformError, invalid, not_found
-from localplatform.identity.models import Member, Team, TeamMember
+from localplatform.identity.models import Member, Team
 from localplatform.ids import is_valid_id
-from localplatform.notifications import catalog, crypto
+from localplatform.notifications import catalog, configs, crypto
 from localplatform.notifications.models import Channel, Delivery, Rule
-from localplatform.notifications.senders import RESERVED_HEADERS
 
 VIEW = "CanViewNotifications"
 MANAGE = "CanManageNotifications"
-SECRET_KEYS = {"slack": "webhookUrl", "webhook": "signingSecret", "pager_duty": "integrationKey", "rootly": "token"}
-HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$")
-SLACK_PREFIX = "https://hooks.slack.com/services/"
 ORG_ADMIN_TYPES = {"member", "invitation", "team", "identity_provider"}
 
 
 def local_mode() -> bool:
-    """The local platform on a developer machine or in tests: plain-http destinations are allowed."""
-    return bool(settings.LAKESAIL_LOCAL_MODE)
+    """The local profile (developer machine, tests): loopback and plain-http destinations are allowed."""
+    return outbound.local_mode()
 
 
 # --- Permissions (§3.21 "Permissions by ownership") ------------------------------------------------
@@ -72,6 +66,11 @@ def require_manage_ownership(actor, team_id: str | None, member_id: str | None) 
         raise PlatformError("permission_denied")
 
 
+def can_manage(actor, obj: Channel | Rule) -> bool:
+    """Whether the actor may change this channel or rule (else, where visible, they only view it)."""
+    return can(actor, MANAGE, obj.team_id, obj.member_id)
+
+
 def get_for(actor, model, object_id: str, *, manage: bool):
     """A live channel or rule: 404 when missing or not viewable, 403 when viewable but not manageable."""
     obj = model.objects.filter(id=object_id, organization_id=actor.organization.id, deleted_at=None).first()
@@ -83,10 +82,23 @@ def get_for(actor, model, object_id: str, *, manage: bool):
     return obj
 
 
+def get_delivery(actor, delivery_id: str, *, manage: bool) -> Delivery:
+    """A delivery, judged by its channel's ownership (deleted channels count): 404 unless viewable,
+    403 when viewable but `manage` is asked for and not allowed."""
+    delivery = (
+        Delivery.objects.filter(id=delivery_id, organization_id=actor.organization.id).select_related("channel").first()
+    )
+    if delivery is None or not can(actor, VIEW, delivery.channel.team_id, delivery.channel.member_id):
+        raise not_found("delivery")
+    if manage and not can_manage(actor, delivery.channel):
+        raise PlatformError("permission_denied")
+    return delivery
+
+
 def clean_name(value: Any) -> str:
     name = str(value or "").strip()
-    if not 1 <= len(name) <= 255:
-        raise invalid({"name": "Enter a name of 1 to 255 characters."})
+    if not 1 <= len(name) <= 255 or not name.isprintable():
+        raise invalid({"name": "Enter a name of 1 to 255 characters, without control characters."})
     return name
 
 
@@ -104,151 +116,16 @@ def ensure_unique_name(model, organization_id: str, name: str, team_id, member_i
 # --- Channel configuration --------------------------------------------------------------------------
 
 
-class ConfigErrors(dict):
-    def add(self, key: str, message: str) -> None:
-        self.setdefault(f"config.{key}" if key else "config", message)
-
-
-def check_url(errors: ConfigErrors, key: str, value: Any, *, required: bool) -> str | None:
-    if value is None or value == "":
-        if required:
-            errors.add(key, "required")
-        return None
-    if not isinstance(value, str) or len(value) > 2048:
-        errors.add(key, "Enter a URL of at most 2048 characters.")
-        return None
-    parts = urlsplit(value.strip())
-    schemes = ("https", "http") if local_mode() else ("https",)
-    if parts.scheme not in schemes or not parts.hostname:
-        errors.add(key, "Enter an https:// URL." if not local_mode() else "Enter an http:// or https:// URL.")
-        return None
-    return value.strip()
-
-
-def mask_url(url: str) -> str:
-    """Everything after '/services/' (Slack's secret path) becomes '…'; other URLs keep only their origin."""
-    if "/services/" in url:
-        return url.split("/services/", 1)[0] + "/services/…"
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/…"
-
-
-def last4(value: str) -> str:
-    return value[-4:]
-
-
-def validate_config(
+def settle_config(
     actor, type_: str, raw: Any, team_id: str | None, member_id: str | None, stored_secrets: dict[str, str]
 ) -> tuple[dict, dict[str, str]]:
-    """(public config as returned, secrets to store) for a channel type; 422 with config.* field errors."""
-    if not isinstance(raw, dict):
-        raise invalid({"config": "Send an object."})
-    errors = ConfigErrors()
-    allowed = {
-        "email": {"memberId", "teamId"},
-        "slack": {"webhookUrl"},
-        "webhook": {"url", "signingSecret", "headers"},
-        "pager_duty": {"integrationKey", "severity", "eventsUrl"},
-        "rootly": {"token", "alertSourceUrl"},
-    }[type_]
-    for key in raw:
-        if key not in allowed:
-            errors.add(key, "unknown field")
-    secrets = dict(stored_secrets)
-    public: dict[str, Any] = {}
-    if type_ == "email":
-        public = email_target(actor, raw, team_id, member_id, errors)
-    elif type_ == "slack":
-        url = raw.get("webhookUrl", secrets.get("webhookUrl"))
-        url = check_url(errors, "webhookUrl", url, required=True)
-        if url and not local_mode() and not url.startswith(SLACK_PREFIX):
-            errors.add("webhookUrl", f"Enter a Slack incoming-webhook URL ({SLACK_PREFIX}…).")
-        if url:
-            secrets["webhookUrl"] = url
-            public = {"webhookUrl": mask_url(url)}
-    elif type_ == "webhook":
-        url = check_url(errors, "url", raw.get("url"), required=True)
-        if "signingSecret" in raw:
-            value = raw["signingSecret"]
-            if value is None:
-                secrets.pop("signingSecret", None)
-            elif not isinstance(value, str) or not 16 <= len(value) <= 256:
-                errors.add("signingSecret", "Enter a signing secret of 16 to 256 characters.")
-            else:
-                secrets["signingSecret"] = value
-        headers = raw.get("headers") or {}
-        if not isinstance(headers, dict) or len(headers) > 50:
-            errors.add("headers", "Send at most 50 headers as an object of names to values.")
-            headers = {}
-        for name, value in headers.items():
-            if not HEADER_NAME.match(str(name)):
-                errors.add(f"headers.{name}", "Enter a valid header name of 1 to 128 characters.")
-            elif str(name).lower() in RESERVED_HEADERS or str(name).lower().startswith("lakesail-"):
-                errors.add(f"headers.{name}", "This header is set by LakeSail and cannot be overridden.")
-            elif not isinstance(value, str) or len(value) > 4096 or "\n" in value or "\r" in value:
-                errors.add(f"headers.{name}", "Enter a single-line value of at most 4096 characters.")
-        public = {"url": url, "signingSecretSet": bool(secrets.get("signingSecret")), "headers": dict(headers)}
-    elif type_ == "pager_duty":
-        if "integrationKey" in raw:
-            key = raw["integrationKey"]
-            if not isinstance(key, str) or len(key) != 32:
-                errors.add("integrationKey", "Enter the 32-character integration key.")
-            else:
-                secrets["integrationKey"] = key
-        if "integrationKey" not in secrets and "config.integrationKey" not in errors:
-            errors.add("integrationKey", "required")
-        severity = raw.get("severity")
-        if severity not in ("critical", "error", "warning", "info"):
-            errors.add("severity", "Choose critical, error, warning or info.")
-        events_url = check_url(errors, "eventsUrl", raw.get("eventsUrl"), required=False)
-        public = {"integrationKeyLast4": last4(secrets.get("integrationKey", "")), "severity": severity}
-        public["eventsUrl"] = events_url
-    elif type_ == "rootly":
-        if "token" in raw:
-            token = raw["token"]
-            if not isinstance(token, str) or not 1 <= len(token) <= 512:
-                errors.add("token", "Enter a token of 1 to 512 characters.")
-            else:
-                secrets["token"] = token
-        if "token" not in secrets and "config.token" not in errors:
-            errors.add("token", "required")
-        alert_url = check_url(errors, "alertSourceUrl", raw.get("alertSourceUrl"), required=False)
-        public = {"tokenLast4": last4(secrets.get("token", "")), "alertSourceUrl": alert_url}
-    if errors:
-        raise invalid(dict(errors))
-    return public, secrets
-
-
-def email_target(actor, raw: dict, team_id: str | None, member_id: str | None, errors: ConfigErrors) -> dict:
-    """Email targets (§3.21): org-owned any member or team; team-owned its team or one of its members;
-    member-owned only its own member."""
-    target_member = raw.get("memberId")
-    target_team = raw.get("teamId")
-    if member_id and target_member is None and target_team is None:
-        target_member = member_id
-    for key, value in (("memberId", target_member), ("teamId", target_team)):
-        if value is not None and (not isinstance(value, str) or not is_valid_id(value)):
-            errors.add(key, "Enter a valid id.")
-            return {}
-    if (target_member is None) == (target_team is None):
-        errors.add("", "Choose exactly one target: a member (config.memberId) or a team (config.teamId).")
-        return {}
-    organization = actor.organization
-    if target_member is not None:
-        if not Member.objects.filter(id=target_member, organization=organization).exists():
-            errors.add("memberId", "No such member in this organization.")
-        elif member_id and target_member != member_id:
-            errors.add("memberId", "A personal email channel can only notify its own member.")
-        elif team_id and not TeamMember.objects.filter(team_id=team_id, member_id=target_member).exists():
-            errors.add("memberId", "A team's email channel can only notify the team or one of its members.")
-    else:
-        if not Team.objects.filter(id=target_team, organization=organization).exists():
-            errors.add("teamId", "No such team in this organization.")
-        elif member_id:
-            errors.add("teamId", "A personal email channel can only notify its own member.")
-        elif team_id and target_team != team_id:
-            errors.add("teamId", "A team's email channel can only notify its own team.")
-    return {"memberId": target_member, "teamId": target_team}
+    """(public config as stored, secrets to store) for a channel type; 422 with config.* field errors."""
+    config = configs.validate(type_, raw, stored_secrets, member_id)
+    if isinstance(config, configs.EmailConfig):
+        errors = config.target_errors(actor.organization, team_id, member_id)
+        if errors:
+            raise invalid(errors)
+    return config.split()
 
 
 # --- Channels -----------------------------------------------------------------------------------------
@@ -257,7 +134,7 @@ def email_target(actor, raw: dict, team_id: str | None, member_id: str | None, e
 def create_channel(actor, *, type: str, name: Any, team_id, member_id, config: Any, enabled: bool) -> Channel:
     require_manage_ownership(actor, team_id, member_id)
     name = clean_name(name)
-    public, secrets = validate_config(actor, type, config, team_id, member_id, {})
+    public, secrets = settle_config(actor, type, config, team_id, member_id, {})
     org_id = actor.organization.id
     with transaction.atomic():
         ensure_unique_name(Channel, org_id, name, team_id, member_id)
@@ -294,7 +171,7 @@ def update_channel(actor, channel: Channel, changes: dict) -> Channel:
             stored = crypto.unseal(channel.secrets)
         except crypto.SecretsUnreadable:
             stored = {}
-        public, secrets = validate_config(
+        public, secrets = settle_config(
             actor, channel.type, changes["config"], channel.team_id, channel.member_id, stored
         )
         channel.config = public

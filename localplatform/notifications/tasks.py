@@ -4,8 +4,16 @@ from django.tasks import task
 
 
 @task()
-def deliver(delivery_id: str) -> str:
-    """One delivery attempt; a failed attempt enqueues the next one after the configured delay."""
+def deliver(delivery_id: str, attempts: int | None = None) -> str:
+    """One delivery attempt (if the delivery has made `attempts` so far); a failure queues the next one."""
     from localplatform.notifications import pipeline
 
-    return pipeline.attempt(delivery_id)
+    return pipeline.attempt(delivery_id, attempts)
+
+
+@task()
+def recover() -> int:
+    """Deliveries left `delivering` by a process that stopped: their attempt is recorded as failed."""
+    from localplatform.notifications import pipeline
+
+    return pipeline.recover_stuck()

@@ -1,7 +1,10 @@
-"""Local receivers for notification tests: an HTTP endpoint and a real SMTP server, both on loopback."""
+"""Local receivers for notification tests (an HTTP endpoint and a real SMTP server, both on loopback), a DNS
+that never leaves the machine, and a recorder of outgoing connections."""
 
 import hashlib
 import hmac
+import ipaddress
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,8 +73,6 @@ class SmtpSink:
         self.messages: list = []
 
     def __enter__(self) -> "SmtpSink":
-        import socket
-
         from aiosmtpd.controller import Controller
         from aiosmtpd.handlers import Message
 
@@ -98,3 +99,49 @@ class SmtpSink:
                 "OPTIONS": {"host": "127.0.0.1", "port": self.port, "use_tls": False, "timeout": 5},
             }
         }
+
+
+class FakeDns:
+    """socket.getaddrinfo for tests: no query leaves the machine.
+
+    IP literals resolve as usual (numerically), `localhost` to 127.0.0.1, each name in `names` to its
+    addresses (a list, or a callable returning one, for answers that change), every other name to nothing.
+    """
+
+    def __init__(self, monkeypatch, names: dict | None = None):
+        self.real = socket.getaddrinfo
+        self.names: dict = {"localhost": ["127.0.0.1"], **(names or {})}
+        self.asked: list[str] = []
+        monkeypatch.setattr(socket, "getaddrinfo", self)
+
+    def __call__(self, host, port, *args, **kwargs):
+        text = host.decode() if isinstance(host, bytes) else host
+        try:
+            ipaddress.ip_address(text) if text is not None else None
+            return self.real(host, port, *args, **kwargs)
+        except ValueError:
+            pass
+        self.asked.append(text)
+        answer = self.names.get(text)
+        addresses = answer() if callable(answer) else answer
+        if not addresses:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, int(port or 0)))
+            for a in addresses
+        ]
+
+
+class Connections:
+    """Records every socket.create_connection; one to an address other than loopback fails the test
+    before any packet is sent (tests never send traffic anywhere else)."""
+
+    def __init__(self, monkeypatch):
+        self.real = socket.create_connection
+        self.made: list[tuple] = []
+        monkeypatch.setattr(socket, "create_connection", self)
+
+    def __call__(self, address, *args, **kwargs):
+        self.made.append(address)
+        assert ipaddress.ip_address(address[0]).is_loopback, f"a test tried to connect to {address}"
+        return self.real(address, *args, **kwargs)

@@ -17,9 +17,15 @@ from localplatform.events import emit
 from localplatform.notifications.models import Channel, Delivery
 from tests.conftest import bearer
 from tests.localplatform.helpers import ok
-from tests.localplatform.notify_support import Receiver, SmtpSink, verify_signature
+from tests.localplatform.notify_support import FakeDns, Receiver, SmtpSink, verify_signature
 
 SECRET = "whsec-pipeline-secret-abcdef"
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    """Names like t.test resolve to nothing; no DNS query leaves the machine."""
+    return FakeDns(monkeypatch)
 
 
 @pytest.fixture

@@ -1,21 +1,30 @@
-"""/notifications: event types, channels, rules and delivery history (contract §3.21)."""
+"""/notifications: event types, channels, rules and delivery history (contract §3.21).
 
+Each operation parses its input, calls the notifications services (queries.py reads, services.py and
+pipeline.py change), and shapes the answer. View function names are the operation ids.
+"""
+
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from ninja import Query, Router, Status
 from pydantic import Field
 
 from localplatform.api import notification_shapes as shapes
+from localplatform.api import throttle
 from localplatform.api.auth import BearerAuth
 from localplatform.api.pagination import MarkerQuery, decode_marker, encode_marker
 from localplatform.api.schemas import Id, Input
 from localplatform.api.shapes import errors, member_data, team_summary_data
-from localplatform.identity.models import Member, Team
-from localplatform.notifications import catalog, pipeline, services
-from localplatform.notifications.models import Channel, Delivery, Rule
+from localplatform.notifications import catalog, pipeline, queries, services
+from localplatform.notifications.models import Channel, Rule
 
 router = Router(tags=["notifications"], auth=BearerAuth())
+
+# A channel test holds a web worker for up to pipeline.TEST_SECONDS: a few per minute and per member.
+TESTS_PER_MEMBER = throttle.Limit("channel-test-member", limit=5, window=60)
+TESTS_PER_CHANNEL = throttle.Limit("channel-test-channel", limit=5, window=60)
+REDELIVERIES_PER_CHANNEL = throttle.Limit("redeliver-channel", limit=10, window=60)  # §3.21.15
 
 
 # --- Inputs ----------------------------------------------------------------------------------------
@@ -86,38 +95,34 @@ def present(body: Input) -> dict:
     return {key: getattr(body, key) for key in body.model_fields_set}
 
 
-def marker_page(queryset: QuerySet, query: MarkerQuery, filters: dict) -> tuple[list, str | None]:
-    """Newest first by (createdAt, id); the marker holds the last row's position."""
-    queryset = queryset.order_by("-created_at", "-id")
-    if query.marker:
-        created, last_id = decode_marker(query.marker, filters)
-        created = parse_position(created)
-        queryset = queryset.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=last_id))
-    if query.limit == 0:
-        return [], None
-    rows = list(queryset[: query.limit + 1])
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    marker = encode_marker([rows[-1].created_at.isoformat(), rows[-1].id], filters) if more else None
-    return rows, marker
+def after(query: MarkerQuery) -> queries.Position | None:
+    """The position the marker holds; 400 when it was issued for other filters (§1.8)."""
+    if not query.marker:
+        return None
+    created, last_id = decode_marker(query.marker, filters_of(query))
+    return datetime.fromisoformat(created), last_id
 
 
-def parse_position(value: str):
-    from datetime import datetime
-
-    return datetime.fromisoformat(value)
+def filters_of(query: MarkerQuery) -> dict:
+    return query.model_dump(exclude={"limit", "marker"})
 
 
-def channel_included(channels: list[Channel], organization_id: str) -> dict:
-    """Owners and email targets the rows name."""
-    member_ids = {c.member_id for c in channels} | {c.config.get("memberId") for c in channels if c.type == "email"}
-    team_ids = {c.team_id for c in channels} | {c.config.get("teamId") for c in channels if c.type == "email"}
-    members = Member.objects.filter(organization_id=organization_id, id__in=member_ids - {None}).select_related("user")
-    teams = Team.objects.filter(organization_id=organization_id, id__in=team_ids - {None}).order_by("name", "id")
-    return {
-        "members": [member_data(m) for m in members.order_by("sort_name", "id")],
-        "teams": [team_summary_data(t, t.memberships.count()) for t in teams],
-    }
+def marker_page(query: MarkerQuery, items: list, rows: list, more: bool, included: dict) -> dict:
+    """MarkerPage: `marker` only when more rows follow (§1.8)."""
+    body: dict = {"items": items, "included": included}
+    if more:
+        body["marker"] = encode_marker([rows[-1].created_at.isoformat(), rows[-1].id], filters_of(query))
+    return body
+
+
+def channel_out(actor, channel: Channel) -> dict:
+    """The channel as this caller may see it: secrets masked unless they manage it."""
+    return shapes.channel_data(channel, masked=not services.can_manage(actor, channel))
+
+
+def deliveries_included(actor, rows: list) -> dict:
+    channels, rules = queries.delivery_references(actor.organization.id, rows)
+    return {"channels": [channel_out(actor, c) for c in channels], "rules": [shapes.rule_data(r) for r in rules]}
 
 
 # --- Event types -----------------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def channel_included(channels: list[Channel], organization_id: str) -> dict:
     response={200: shapes.EventTypeList, **errors(401, 403)},
     summary="List available notification event types",
 )
-def notification_event_type_list(request):
+def list_event_types(request):
     """Lists the event types rules can subscribe to, including shortcuts and what they expand to."""
     request.auth.require("CanViewOrganization")
     return {
@@ -154,22 +159,17 @@ def notification_event_type_list(request):
     exclude_unset=True,  # `marker` is absent on the last page (§1.8)
     summary="List notification channels",
 )
-def notification_channel_list(request, query: Query[OwnerQuery]):
+def list_channels(request, query: Query[OwnerQuery]):
     """Lists the channels the caller can see, excluding deleted ones."""
     actor = request.auth
-    channels = services.visible(actor, Channel.objects.filter(deleted_at=None))
-    if query.teamId:
-        channels = channels.filter(team_id=query.teamId)
-    if query.memberId:
-        channels = channels.filter(member_id=query.memberId)
-    rows, marker = marker_page(channels, query, {"teamId": query.teamId, "memberId": query.memberId})
-    body: dict = {
-        "items": [shapes.channel_data(c) for c in rows],
-        "included": channel_included(rows, actor.organization.id),
+    found = queries.channels(actor, team_id=query.teamId, member_id=query.memberId)
+    rows, more = queries.page(found, after(query), query.limit)
+    members, teams = queries.channel_people(actor.organization.id, rows)
+    included = {
+        "members": [member_data(m) for m in members],
+        "teams": [team_summary_data(t, t.member_count) for t in teams],
     }
-    if marker:
-        body["marker"] = marker
-    return body
+    return marker_page(query, [channel_out(actor, c) for c in rows], rows, more, included)
 
 
 @router.post(
@@ -177,7 +177,7 @@ def notification_channel_list(request, query: Query[OwnerQuery]):
     response={201: shapes.Channel, **errors(401, 403, 409, 422)},
     summary="Create a notification channel",
 )
-def notification_channel_create(request, payload: ChannelCreate):
+def create_channel(request, payload: ChannelCreate):
     """Creates a destination: email, Slack, webhook, PagerDuty or Rootly."""
     channel = services.create_channel(
         request.auth,
@@ -196,9 +196,9 @@ def notification_channel_create(request, payload: ChannelCreate):
     response={200: shapes.Channel, **errors(400, 401, 403, 404)},
     summary="Get notification channel details",
 )
-def notification_channel_get(request, channel: Id):
+def describe_channel(request, channel: Id):
     """Shows one channel. Secrets are masked."""
-    return shapes.channel_data(services.get_for(request.auth, Channel, channel, manage=False))
+    return channel_out(request.auth, services.get_for(request.auth, Channel, channel, manage=False))
 
 
 @router.delete(
@@ -206,7 +206,7 @@ def notification_channel_get(request, channel: Id):
     response={204: None, **errors(400, 401, 403, 404)},
     summary="Delete a notification channel",
 )
-def notification_channel_delete(request, channel: Id):
+def delete_channel(request, channel: Id):
     """Soft-deletes a channel and keeps it for delivery history."""
     obj = services.get_for(request.auth, Channel, channel, manage=True)
     services.delete_channel(request.auth, obj)
@@ -218,7 +218,7 @@ def notification_channel_delete(request, channel: Id):
     response={200: shapes.Channel, **errors(400, 401, 403, 404, 409, 422)},
     summary="Update a notification channel",
 )
-def notification_channel_update(request, channel: Id, payload: ChannelUpdate):
+def update_channel(request, channel: Id, payload: ChannelUpdate):
     """Edits a channel's name, configuration or enabled flag."""
     obj = services.get_for(request.auth, Channel, channel, manage=True)
     return shapes.channel_data(services.update_channel(request.auth, obj, present(payload)))
@@ -226,13 +226,19 @@ def notification_channel_update(request, channel: Id, payload: ChannelUpdate):
 
 @router.post(
     "/notifications/channels/{channel}/test",
-    response={200: shapes.ChannelTestResult, **errors(400, 401, 403, 404, 409)},
+    response={200: shapes.ChannelTestResult, **errors(400, 401, 403, 404, 409, 429)},
     summary="Send a test notification",
 )
-def notification_channel_test(request, channel: Id):
+def test_channel(request, channel: Id):
     """Sends a `notification.test` payload synchronously and records the delivery."""
-    obj = services.get_for(request.auth, Channel, channel, manage=True)
-    _delivery, outcome = pipeline.send_test(request.auth, obj)
+    actor = request.auth
+    obj = services.get_for(actor, Channel, channel, manage=True)
+    if obj.enabled:  # a disabled channel is refused below (409) without counting
+        TESTS_PER_MEMBER.check(actor.member.id)
+        TESTS_PER_CHANNEL.check(obj.id)
+        TESTS_PER_MEMBER.count(actor.member.id)
+        TESTS_PER_CHANNEL.count(obj.id)
+    _delivery, outcome = pipeline.send_test(actor, obj)
     return {
         "delivered": outcome.delivered,
         "responseStatus": outcome.response_status,
@@ -250,32 +256,20 @@ def notification_channel_test(request, channel: Id):
     exclude_unset=True,  # `marker` is absent on the last page (§1.8)
     summary="List notification rules",
 )
-def notification_rule_list(request, query: Query[RuleQuery]):
+def list_rules(request, query: Query[RuleQuery]):
     """Lists the rules the caller can see."""
     actor = request.auth
-    rules = services.visible(actor, Rule.objects.filter(deleted_at=None))
-    if query.teamId:
-        rules = rules.filter(team_id=query.teamId)
-    if query.memberId:
-        rules = rules.filter(member_id=query.memberId)
-    if query.resourceType:
-        rules = rules.filter(resource_type=query.resourceType)
-    if query.scopeType:
-        rules = rules.filter(scope_type=query.scopeType)
-    if query.channelId:
-        ids = [r.id for r in rules if query.channelId in r.channel_ids]
-        rules = rules.filter(id__in=ids)
-    filters = query.model_dump(exclude={"limit", "marker"})
-    rows, marker = marker_page(rules, query, filters)
-    channel_ids = {c for r in rows for c in r.channel_ids}
-    channels = services.visible(actor, Channel.objects.filter(id__in=channel_ids, deleted_at=None))
-    body: dict = {
-        "items": [shapes.rule_data(r) for r in rows],
-        "included": {"channels": [shapes.channel_data(c) for c in channels.order_by("name", "id")]},
-    }
-    if marker:
-        body["marker"] = marker
-    return body
+    found = queries.rules(
+        actor,
+        team_id=query.teamId,
+        member_id=query.memberId,
+        resource_type=query.resourceType,
+        scope_type=query.scopeType,
+        channel_id=query.channelId,
+    )
+    rows, more = queries.page(found, after(query), query.limit)
+    included = {"channels": [channel_out(actor, c) for c in queries.rule_channels(actor, rows)]}
+    return marker_page(query, [shapes.rule_data(r) for r in rows], rows, more, included)
 
 
 @router.post(
@@ -283,7 +277,7 @@ def notification_rule_list(request, query: Query[RuleQuery]):
     response={201: shapes.Rule, **errors(401, 403, 409, 422)},
     summary="Create a notification rule",
 )
-def notification_rule_create(request, payload: RuleCreate):
+def create_rule(request, payload: RuleCreate):
     """Maps event types to channels. Shortcut keys are expanded when the rule is created."""
     return Status(201, shapes.rule_data(services.create_rule(request.auth, payload.model_dump())))
 
@@ -293,7 +287,7 @@ def notification_rule_create(request, payload: RuleCreate):
     response={200: shapes.Rule, **errors(400, 401, 403, 404)},
     summary="Get notification rule details",
 )
-def notification_rule_get(request, rule: Id):
+def describe_rule(request, rule: Id):
     """Shows one rule."""
     return shapes.rule_data(services.get_for(request.auth, Rule, rule, manage=False))
 
@@ -303,7 +297,7 @@ def notification_rule_get(request, rule: Id):
     response={204: None, **errors(400, 401, 403, 404)},
     summary="Delete a notification rule",
 )
-def notification_rule_delete(request, rule: Id):
+def delete_rule(request, rule: Id):
     """Deletes a rule (softly: past deliveries keep their ruleId)."""
     services.delete_rule(request.auth, services.get_for(request.auth, Rule, rule, manage=True))
     return Status(204, None)
@@ -314,7 +308,7 @@ def notification_rule_delete(request, rule: Id):
     response={200: shapes.Rule, **errors(400, 401, 403, 404, 409, 422)},
     summary="Update a notification rule",
 )
-def notification_rule_update(request, rule: Id, payload: RuleUpdate):
+def update_rule(request, rule: Id, payload: RuleUpdate):
     """Edits a rule, including enabling or disabling it. Ownership cannot change."""
     obj = services.get_for(request.auth, Rule, rule, manage=True)
     return shapes.rule_data(services.update_rule(request.auth, obj, present(payload)))
@@ -329,30 +323,33 @@ def notification_rule_update(request, rule: Id, payload: RuleUpdate):
     exclude_unset=True,  # `marker` is absent on the last page (§1.8)
     summary="List notification delivery history",
 )
-def notification_delivery_list(request, query: Query[DeliveryQuery]):
+def list_deliveries(request, query: Query[DeliveryQuery]):
     """Lists delivery log entries for the channels the caller can view, newest first."""
     actor = request.auth
-    channels = services.visible(actor, Channel.objects.all())
-    deliveries = Delivery.objects.filter(organization_id=actor.organization.id, channel__in=channels)
-    if query.channelId:
-        deliveries = deliveries.filter(channel_id=query.channelId)
-    if query.ruleId:
-        deliveries = deliveries.filter(rule_id=query.ruleId)
-    if query.status:
-        deliveries = deliveries.filter(status=query.status)
-    filters = query.model_dump(exclude={"limit", "marker"})
-    rows, marker = marker_page(deliveries, query, filters)
-    channel_rows = Channel.objects.filter(id__in={d.channel_id for d in rows}).order_by("name", "id")
-    rule_rows = Rule.objects.filter(
-        organization_id=actor.organization.id, id__in={d.rule_id for d in rows} - {None}
-    ).order_by("name", "id")
-    body: dict = {
-        "items": [shapes.delivery_data(d) for d in rows],
-        "included": {
-            "channels": [shapes.channel_data(c) for c in channel_rows],
-            "rules": [shapes.rule_data(r) for r in rule_rows],
-        },
-    }
-    if marker:
-        body["marker"] = marker
-    return body
+    found = queries.deliveries(actor, channel_id=query.channelId, rule_id=query.ruleId, status=query.status)
+    rows, more = queries.page(found, after(query), query.limit)
+    items = [shapes.delivery_data(d) for d in rows]
+    return marker_page(query, items, rows, more, deliveries_included(actor, rows))
+
+
+@router.get(
+    "/notifications/deliveries/{delivery}",
+    response={200: shapes.DeliveryDetail, **errors(400, 401, 403, 404)},
+    summary="Describe a delivery",
+)
+def describe_delivery(request, delivery: Id):
+    """Shows one delivery with its attempts and payload, so a console can link to it."""
+    obj = services.get_delivery(request.auth, delivery, manage=False)
+    return {"delivery": shapes.delivery_data(obj), "included": deliveries_included(request.auth, [obj])}
+
+
+@router.post(
+    "/notifications/deliveries/{delivery}/redeliver",
+    response={202: shapes.Redelivery, **errors(400, 401, 403, 404, 409, 429)},
+    summary="Redeliver now",
+)
+def redeliver_delivery(request, delivery: Id):
+    """Sends a failed delivery again at once, or moves a pending one's next attempt to now."""
+    obj = services.get_delivery(request.auth, delivery, manage=True)
+    throttle.every_request(REDELIVERIES_PER_CHANNEL, obj.channel_id)
+    return Status(202, {"delivery": shapes.delivery_data(pipeline.redeliver(obj))})
