@@ -517,7 +517,7 @@ def test_seed_demo_adds_channels_and_rules_through_the_services(db):
 def test_a_slow_receiver_times_out_with_an_explanation(call, monkeypatch):
     from localplatform.notifications import pipeline
 
-    assert pipeline.TEST_SECONDS <= 5  # a test send holds a web worker: a few seconds in all
+    assert pipeline.TEST_SECONDS == 10  # §3.21.7, everything included; the throttle keeps workers free
     monkeypatch.setattr(pipeline, "TEST_SECONDS", 0.3)
     with Receiver(delay=1.0) as receiver:
         channel = ok(call("POST", "/notifications/channels", json=webhook_body(receiver.url)), 201)
