@@ -1,6 +1,5 @@
 """Sign-up, "check your email", the verify-email landing page and resending the verification link."""
 
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -78,5 +77,4 @@ def verification_resend(request):
             form.add_platform_error(error)
         else:
             sent = True
-    context = {"form": form, "sent": sent, "local_mode": not settings.LAKESAIL_API_URL}
-    return render(request, "console/auth/resend.html", context)
+    return render(request, "console/auth/resend.html", {"form": form, "sent": sent})
