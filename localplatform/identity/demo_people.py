@@ -4,7 +4,7 @@ import random
 import unicodedata
 
 from localplatform.identity.models import Member, Organization, Team, User
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 
 GIVEN = [
     "Aaliyah", "Aaron", "Abigail", "Adrian", "Ahmed", "Aiko", "Alejandro", "Alice", "Amelia", "Ana", "Andrei",
@@ -55,7 +55,7 @@ def top_up(organization: Organization, owner: Member, size: int, password_hash: 
             organization, user, [role], Member.EXTERNAL if external else Member.MANAGED, by=owner
         )
         if rng.random() < 0.02:
-            directory.deactivate_member(member, by=owner)
+            members.deactivate_member(member, by=owner)
         for team in rng.sample(teams, k=min(len(teams), rng.choice([0, 0, 1, 1, 1, 2]))):
             team_role = roles[rng.choices(list(TEAM_ROLE_WEIGHTS), list(TEAM_ROLE_WEIGHTS.values()))[0]]
             directory.add_team_member(team, member, [team_role])

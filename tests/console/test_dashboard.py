@@ -5,7 +5,7 @@ import re
 import httpx
 
 from localplatform.identity.models import Organization
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.client.support import faults, on
 
 
@@ -68,7 +68,7 @@ def test_security_settings_follow_the_organization(signed_in, cast):
 
 
 def test_deactivated_members_are_counted_apart(signed_in, cast):
-    directory.deactivate_member(cast.member.member, by=cast.owner.member)
+    members.deactivate_member(cast.member.member, by=cast.owner.member)
     text = text_of(signed_in(cast.owner).get("/"))
     assert "Members 3 1 deactivated" in text
     assert "Active members 2" in text

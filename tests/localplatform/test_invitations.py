@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from localplatform.events.models import Event
 from localplatform.identity.models import Invitation, Member, TeamMember, User
-from localplatform.identity.services import directory, invitations
+from localplatform.identity.services import directory, invitations, members
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -100,7 +100,7 @@ def test_defaults_to_the_organization_default_role_and_expiry(cast, api, as_admi
 
 def test_create_conflicts(cast, api, as_admin):
     assert_error(invite(api, as_admin, email="MEMBER@acme.test", status=409), 409, "already_exists")
-    directory.deactivate_member(cast.member.member)
+    members.deactivate_member(cast.member.member)
     assert_error(invite(api, as_admin, email="member@acme.test", status=409), 409, "already_exists")
     invite(api, as_admin, email="twice@example.com")
     assert_error(invite(api, as_admin, email="Twice@Example.com", status=409), 409, "already_exists")

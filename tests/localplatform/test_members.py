@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pytest
 
 from localplatform.identity.models import Member
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -94,7 +94,7 @@ def test_filter_by_team_includes_inherited_members(cast, api, headers):
 
 def test_filter_by_account_type_and_status(cast, api, headers):
     external = add(cast, "ext@partner.test", "Eve", "External", account_type=Member.EXTERNAL)
-    directory.deactivate_member(cast.admin.member)
+    members.deactivate_member(cast.admin.member)
     assert emails(search(api, headers, **{"filter[accountType]": "external"})) == ["ext@partner.test"]
     assert emails(search(api, headers, **{"filter[status]": "deactivated"})) == ["admin@acme.test"]
     active = search(api, headers, **{"filter[status]": "active", "filter[accountType]": "managed"})

@@ -4,7 +4,7 @@ import pytest
 
 from localplatform.events.models import Event
 from localplatform.identity.models import Login, Member
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -141,7 +141,7 @@ def test_last_owner_cannot_be_demoted_deactivated_or_removed(cast, api, as_owner
         cast.org, directory.create_user("o2@acme.test", None, "Otto", "Two", email_verified=True)
     )
     second.roles.set([directory.role("owner")])
-    directory.deactivate_member(second)
+    members.deactivate_member(second)
     assert_error(api.delete(f"/org/members/{owner_id}", headers=as_owner), 409, "last_owner")
     # With a second active Owner, demotion works.
     Member.objects.filter(pk=second.pk).update(status=Member.ACTIVE)

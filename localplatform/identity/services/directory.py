@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from localplatform.identity.models import Member, Organization, Role, Team, TeamMember, User
-from localplatform.identity.services.tokens import revoke_all_logins
 
 
 def role(key: str) -> Role:
@@ -138,14 +137,3 @@ def update_settings(
     organization.updated_by = by.id if by else None
     organization.save(update_fields=[*changes, "updated_at", "updated_by"])
     return organization
-
-
-@transaction.atomic
-def deactivate_member(member: Member, by: Member | None = None) -> Member:
-    """Set a membership to deactivated and end the member's logins in that organization."""
-    member.status = Member.DEACTIVATED
-    member.updated_at = timezone.now()
-    member.updated_by = by.id if by else None
-    member.save(update_fields=["status", "updated_at", "updated_by"])
-    revoke_all_logins(member.user, member.organization)
-    return member

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from localplatform.identity import demo_people
 from localplatform.identity.models import Member, Organization, Team, TeamMember, User
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 
 ORGANIZATION_NAME = "Acme Analytics"
 OWNER_EMAIL = "owner@acme.test"
@@ -227,7 +227,7 @@ class Seeder:
         account_type = Member.EXTERNAL if person.external else Member.MANAGED
         member = directory.add_member(organization, user, [directory.role(person.role)], account_type, by=owner)
         if person.deactivated:
-            directory.deactivate_member(member, by=owner)
+            members.deactivate_member(member, by=owner)
         self.count("members")
         return member
 
