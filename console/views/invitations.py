@@ -22,6 +22,7 @@ from console.htmx import render_partial
 from console.views.access import access_of
 from console.views.auth import password_sign_in, safe_next
 from console.views.decorators import navigate, signed_in
+from console.views.members import explainable
 
 STATUSES = ("pending", "expired", "accepted", "cancelled")
 PAGE_SIZE = 50
@@ -37,6 +38,7 @@ def invitation_list(request):
     except ValueError:
         number = 1
     page = list_invitations(request.platform, status=status, page=number, limit=PAGE_SIZE)
+    access = access_of(request)
     context = {
         "page": page,
         "status": status,
@@ -44,7 +46,11 @@ def invitation_list(request):
         "page_number": number,
         "page_size": PAGE_SIZE,
         "next_field": {"next": request.get_full_path()},
-        "access": access_of(request),
+        "access": access,
+        # Only Owners resend or cancel an invitation that grants Owner (§1.13): not offered to anyone else.
+        "owner_only": set()
+        if access.owner
+        else {row.invitation.id for row in page.rows if any(role.key == "owner" for role in row.roles)},
     }
     return render_partial(request, "console/invitations/list.html", context, "invitation-table")
 
@@ -107,7 +113,9 @@ def invitation_resend(request, invitation_id: str):
     """POST /org/invitations/{invitation}/resend: a fresh link and expiry."""
     try:
         invitation = resend_invitation(request.platform, invitation_id)
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
+        if not explainable(error):
+            raise
         messages.error(request, error.message)
     else:
         messages.success(request, f"Sent the invitation to {invitation.email} again.")
@@ -120,7 +128,9 @@ def invitation_cancel(request, invitation_id: str):
     """DELETE /org/invitations/{invitation}: the link stops working."""
     try:
         cancel_invitation(request.platform, invitation_id)
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
+        if not explainable(error):
+            raise
         messages.error(request, error.message)
     else:
         messages.success(request, "The invitation was cancelled.")

@@ -168,6 +168,24 @@ def test_admin_is_not_offered_the_owner_role(signed_in, cast):
     assert "Remove Olivia Owner" not in owner_page
 
 
+def test_admin_is_not_offered_to_change_an_owners_roles(signed_in, cast):
+    """§1.13 (revised 2026-12): any role of an Owner is an Owner's to change; an Admin sees them read-only."""
+    client = signed_in(cast.admin)
+    html = client.get(f"/members/{cast.owner.member.id}").content.decode()
+    assert "Save roles" not in html and 'name="roles"' not in html
+    assert "Only an Owner can change the roles of an Owner." in html
+    # A stale form posted anyway: the platform's refusal shows at the roles, nothing changes.
+    response = client.post(f"/members/{cast.owner.member.id}/roles", {"roles": [directory.role("auditor").id]})
+    assert response.status_code == 403 and "Only an Owner" in response.content.decode()
+    assert [role.key for role in cast.owner.member.roles.all()] == ["owner"]
+
+
+def test_owner_changes_another_owners_roles(signed_in, cast):
+    cast.admin.member.roles.add(directory.role("owner"))
+    html = signed_in(cast.owner).get(f"/members/{cast.admin.member.id}").content.decode()
+    assert "Save roles" in html and "Only an Owner can change" not in html
+
+
 def test_plain_member_sees_a_read_only_detail(signed_in, cast):
     html = signed_in(cast.member).get(f"/members/{cast.admin.member.id}").content.decode()
     assert "Adam Admin" in html and "Save roles" not in html and 'name="roles"' not in html

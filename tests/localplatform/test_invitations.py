@@ -145,6 +145,23 @@ def test_only_owners_invite_owners(cast, api, as_admin, as_owner):
     assert invite(api, as_owner, email="boss@example.com", roleIds=[role_id("owner")])["roleIds"] == [role_id("owner")]
 
 
+def test_only_owners_resend_or_cancel_an_owner_invitation(cast, api, as_admin, as_owner):
+    """§1.13 (revised 2026-12): an Admin may not resend or cancel an invitation that grants Owner."""
+    boss = invite(api, as_owner, email="boss@example.com", roleIds=[role_id("owner"), role_id("auditor")])
+    sent = len(mail.outbox)
+    assert_error(api.post(f"/org/invitations/{boss['id']}/resend", headers=as_admin), 403, "owner_role_required")
+    assert_error(api.delete(f"/org/invitations/{boss['id']}", headers=as_admin), 403, "owner_role_required")
+    assert len(mail.outbox) == sent and Invitation.objects.get(pk=boss["id"]).status == "pending"
+    # An unknown id is still 404 for an Admin; the Owner resends and cancels.
+    assert_error(api.post("/org/invitations/NOSUCHINVI/resend", headers=as_admin), 404, "not_found")
+    assert ok(api.post(f"/org/invitations/{boss['id']}/resend", headers=as_owner))["status"] == "pending"
+    assert api.delete(f"/org/invitations/{boss['id']}", headers=as_owner).status_code == 204
+    # Invitations without the Owner role stay the Admin's to manage.
+    plain = invite(api, as_owner, email="plain@example.com", roleIds=[role_id("admin")])
+    ok(api.post(f"/org/invitations/{plain['id']}/resend", headers=as_admin))
+    assert api.delete(f"/org/invitations/{plain['id']}", headers=as_admin).status_code == 204
+
+
 def test_list_pending_with_included_and_statuses(cast, api, as_admin):
     first = invite(api, as_admin, email="one@example.com", teams=[{"teamId": cast.team.id}])
     second = invite(api, as_admin, email="two@example.com")

@@ -130,6 +130,18 @@ def test_only_owners_act_on_owners(cast, api, as_admin, as_owner):
     assert ok(api.patch(url, json={"displayName": "Olivia O."}, headers=as_owner), 200)
 
 
+def test_only_owners_change_any_role_of_an_owner(cast, api, as_admin, as_owner):
+    """§1.13 (revised 2026-12): an Admin cannot change an Owner's other roles, even keeping Owner."""
+    url = f"/org/members/{cast.owner.member.id}/roles"
+    for role_ids in ([role_id("owner"), role_id("auditor")], [role_id("owner")], [role_id("admin")]):
+        assert_error(api.put(url, json={"roleIds": role_ids}, headers=as_admin), 403, "owner_role_required")
+    assert [r.key for r in cast.owner.member.roles.all()] == ["owner"]
+    # Their own roles stay theirs to change, and an Owner changes another Owner's.
+    ok(api.put(url, json={"roleIds": [role_id("owner"), role_id("auditor")]}, headers=as_owner), 204)
+    own = {"roleIds": [role_id("admin"), role_id("auditor")]}
+    ok(api.put(f"/org/members/{cast.admin.member.id}/roles", json=own, headers=as_admin), 204)
+
+
 def test_last_owner_cannot_be_demoted_deactivated_or_removed(cast, api, as_owner, login):
     owner_id = cast.owner.member.id
     demote = api.put(f"/org/members/{owner_id}/roles", json={"roleIds": [role_id("admin")]}, headers=as_owner)

@@ -94,7 +94,6 @@ def invitation_create(request, body: InvitationIn):
         actor.require("CanAssignRoles")
     invitation = service.create_invitation(
         actor.member,
-        actor.access.is_owner,
         body.email,
         body.roleIds,
         [placement.model_dump() for placement in body.teams],

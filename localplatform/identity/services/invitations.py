@@ -21,7 +21,7 @@ from localplatform.errors import PlatformError, invalid
 from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, User
 from localplatform.identity.services import directory
-from localplatform.identity.services.members import emit_joined
+from localplatform.identity.services.members import emit_joined, holds_owner
 
 
 def new_token() -> str:
@@ -139,10 +139,21 @@ def invitation_event(invitation: Invitation, type: str, actor_id: str | None) ->
     )
 
 
+def grants_owner(invitation: Invitation) -> bool:
+    return Role.objects.filter(id__in=invitation.role_ids, key="owner").exists()
+
+
+def guard_owner_invitation(invitation: Invitation, by: Member) -> None:
+    """403 owner_role_required when a non-Owner resends or cancels an invitation granting Owner (§1.13, 2026-12)."""
+    if grants_owner(invitation) and not holds_owner(by):
+        raise PlatformError(
+            "owner_role_required", "Only an Owner can resend or cancel an invitation that grants the Owner role."
+        )
+
+
 @transaction.atomic
 def create_invitation(
     by: Member,
-    by_is_owner: bool,
     email: str,
     role_ids: list[str] | None,
     teams: list[dict],
@@ -155,7 +166,7 @@ def create_invitation(
     email = normalize_email(email)
     roles = resolve_roles(role_ids, Role.ORGANIZATION, "roleIds") or [organization.default_role]
     placements = resolve_placements(organization, teams)
-    if any(r.key == "owner" for r in roles) and not by_is_owner:
+    if any(r.key == "owner" for r in roles) and not holds_owner(by):
         raise PlatformError("owner_role_required", "Only an Owner can invite someone as an Owner.")
     if Member.objects.filter(organization=organization, user__in=users_with_address(email)).exists():
         raise PlatformError("already_exists", f"{email} already belongs to a member of this organization.")
@@ -186,6 +197,7 @@ def create_invitation(
 @transaction.atomic
 def resend_invitation(invitation: Invitation, by: Member, base_url: str) -> Invitation:
     """A fresh token and expiry, mailed again; the old token stops working. Revives an expired invitation."""
+    guard_owner_invitation(invitation, by)
     if invitation.status in (Invitation.ACCEPTED, Invitation.CANCELLED):
         raise PlatformError("invalid_state", f"The invitation is {invitation.status} and cannot be resent.")
     now = timezone.now()
@@ -203,6 +215,7 @@ def resend_invitation(invitation: Invitation, by: Member, base_url: str) -> Invi
 @transaction.atomic
 def cancel_invitation(invitation: Invitation, by: Member) -> Invitation:
     """Withdraw a pending invitation; the record stays as cancelled."""
+    guard_owner_invitation(invitation, by)
     if invitation.effective_status() != Invitation.PENDING:
         raise PlatformError("invalid_state", f"The invitation is {invitation.effective_status()}, not pending.")
     invitation.status = Invitation.CANCELLED

@@ -1,8 +1,8 @@
 """Member administration (contract §3.13): profile, account type, status, org roles and removal.
 
 The rules that keep an organization from locking itself out live here: only Owners grant or revoke
-the Owner role or act on another Owner (403 owner_role_required), and the last active Owner can be
-neither removed, demoted nor deactivated (409 last_owner).
+the Owner role or act on another Owner, any of whose roles included (403 owner_role_required), and the
+last active Owner can be neither removed, demoted nor deactivated (409 last_owner).
 
 Every change that can drop an Owner first locks the organization's row (lock_organization), then reads
 the Owners and the caller's own roles again: two Owners demoting each other at the same moment run one
@@ -151,6 +151,7 @@ def deactivate_member(member: Member, by: Member | None = None) -> Member:
 def replace_roles(access: Access, member: Member, roles: list[Role]) -> bool:
     """PUT /org/members/{member}/roles: replace every org role; True when the set changed."""
     lock_organization(member.organization_id)
+    guard_owner_target(access, member)  # any role of an Owner, not only Owner itself (§1.13, 2026-12)
     previous = role_ids_of(member)
     owner = Role.objects.get(key="owner")
     had_owner, gets_owner = owner.id in previous, any(r.id == owner.id for r in roles)
