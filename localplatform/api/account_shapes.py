@@ -5,7 +5,6 @@ from typing import Literal
 from ninja import Schema
 
 from localplatform.api.schemas import Id, Timestamp
-from localplatform.api.shapes import Organization, User
 from localplatform.identity import models
 
 
@@ -74,9 +73,9 @@ class MfaChallenge(Schema):
     expiresIn: int
 
 
-class SignupResult(Schema):
-    user: User
-    organization: Organization
+class SignupAccepted(Schema):
+    """202 for every valid sign-up, registered address or not (§3.1.2)."""
+
     emailVerificationRequired: Literal[True]
 
 

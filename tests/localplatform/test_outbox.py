@@ -115,7 +115,7 @@ def test_signup_verification_goes_through_a_real_smtp_server(db, api, settings, 
         "familyName": "Smtp",
         "organizationName": "Mail Co",
     }
-    assert api.post("/auth/signup", json=body).status_code == 201
+    assert api.post("/auth/signup", json=body).status_code == 202
     deadline = time.time() + 5
     while not inbox.envelopes and time.time() < deadline:
         time.sleep(0.05)

@@ -14,6 +14,8 @@ from localplatform.api.throttle import (
     MFA_FAILURES,
     PASSWORD_FORGOT_REQUESTS,
     PASSWORD_RESET_FAILURES,
+    SIGNUP_IP_REQUESTS,
+    SIGNUP_REQUESTS,
     VERIFY_RESEND_REQUESTS,
     every_request,
     failures,
@@ -78,22 +80,21 @@ def _email_key(request, email: str) -> tuple[str, str]:
 
 @router.post(
     "/signup",
-    response={201: shapes.SignupResult, **identity_shapes.errors(400, 409, 422)},
+    response={202: shapes.SignupAccepted, **identity_shapes.errors(400, 422, 429)},
     summary="Sign up",
 )
 def signup(request, body: SignupIn):
     """Creates a user and a new organization in which the user is Owner, then sends a verification email."""
-    user, member, organization = create_account(
+    # Every valid request gets the same 202: a registered address gets a mail instead, and nothing is created.
+    ip_address, email = _email_key(request, body.email)
+    SIGNUP_IP_REQUESTS.check(ip_address)
+    SIGNUP_REQUESTS.check(ip_address, email)
+    SIGNUP_IP_REQUESTS.count(ip_address)
+    SIGNUP_REQUESTS.count(ip_address, email)
+    create_account(
         request, body.email, body.password, body.givenName, body.familyName, body.displayName, body.organizationName
     )
-    return Status(
-        201,
-        {
-            "user": identity_shapes.user_data(user, member),
-            "organization": identity_shapes.organization_data(organization),
-            "emailVerificationRequired": True,
-        },
-    )
+    return Status(202, {"emailVerificationRequired": True})
 
 
 @router.post(
