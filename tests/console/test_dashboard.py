@@ -6,6 +6,7 @@ import httpx
 
 from localplatform.identity.models import Organization
 from localplatform.identity.services import directory, members
+from localplatform.identity.services import teams as team_service
 from tests.client.support import faults, on
 
 
@@ -84,7 +85,7 @@ def test_organization_without_teams_shows_the_empty_state(signed_in, cast):
 
 def test_teams_card_shows_the_first_teams_by_name(signed_in, cast):
     for name in ["Zeta", "Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Eta"]:
-        directory.create_team(cast.org, name, cast.owner.member)
+        team_service.create_team(cast.org, name, cast.owner.member)
     response = signed_in(cast.owner).get("/")
     shown = [summary.team.name for summary in response.context["teams"].items]
     assert shown == ["Alpha", "Beta", "Data Platform", "Delta", "Epsilon", "Eta"]

@@ -1,11 +1,11 @@
-"""Organizations, members and teams: the services every caller (API, seed, tests) goes through."""
+"""Organizations and their members: the services every caller (API, seed, tests) goes through; teams are in teams.py."""
 
 from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
-from localplatform.identity.models import Member, Organization, Role, Team, TeamMember, User
+from localplatform.identity.models import Member, Organization, Role, User
 
 
 def role(key: str) -> Role:
@@ -72,39 +72,6 @@ def add_member(
     )
     member.roles.set(roles)
     return member
-
-
-@transaction.atomic
-def create_team(
-    organization: Organization,
-    name: str,
-    creator: Member | None,
-    description: str | None = None,
-    default_role: Role | None = None,
-) -> Team:
-    """A team; its creator joins as Team Admin (docs)."""
-    now = timezone.now()
-    team = Team.objects.create(
-        organization=organization,
-        name=name.strip(),
-        description=(description or "").strip() or None,
-        default_role=default_role or role("contributor"),
-        created_at=now,
-        updated_at=now,
-        created_by=creator.id if creator else None,
-        updated_by=creator.id if creator else None,
-    )
-    if creator is not None:
-        add_team_member(team, creator, [role("team_admin")])
-    return team
-
-
-@transaction.atomic
-def add_team_member(team: Team, member: Member, roles: Iterable[Role] | None = None) -> TeamMember:
-    """An explicit team membership; roles default to the team's default role."""
-    membership = TeamMember.objects.create(team=team, member=member, added_at=timezone.now())
-    membership.roles.set(list(roles) if roles else [team.default_role])
-    return membership
 
 
 def update_settings(

@@ -21,6 +21,7 @@ from localplatform.errors import PlatformError, invalid
 from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, User
 from localplatform.identity.services import directory
+from localplatform.identity.services import teams as team_service
 from localplatform.identity.services.members import emit_joined, holds_owner
 
 
@@ -283,16 +284,8 @@ def _accept(token: str, user: User | None, signup: dict | None) -> tuple[Member,
         team = teams.get(placement["teamId"])
         if team is None:  # deleted since the invitation was sent
             continue
-        directory.add_team_member(team, member, list(Role.objects.filter(id__in=placement["roleIds"], scope=Role.TEAM)))
-        emit(
-            organization.id,
-            "team.member_added",
-            "team",
-            team.id,
-            team.name,
-            data={"teamId": team.id, "teamName": team.name, "memberId": member.id, "actorMemberId": member.id},
-            team_ids=[team.id],
-        )
+        roles = list(Role.objects.filter(id__in=placement["roleIds"], scope=Role.TEAM))
+        team_service.add_member(team, member, roles, by=member)
     invitation.status = Invitation.ACCEPTED
     invitation.accepted_at = now
     invitation.accepted_by = member.id
@@ -358,14 +351,3 @@ def expire_invitations(now=None) -> int:
                 invitation_event(Invitation.objects.get(pk=pk), "invitation.expired", None)
                 expired += 1
     return expired
-
-
-def drop_team_placements(team: Team) -> int:
-    """A deleted team leaves pending invitations (§3.10.4): remove its placement from each; the count."""
-    changed = 0
-    for invitation in pending(Invitation.objects.filter(organization_id=team.organization_id)):
-        teams = [p for p in invitation.teams if p["teamId"] != team.id]
-        if len(teams) != len(invitation.teams):
-            Invitation.objects.filter(pk=invitation.pk).update(teams=teams)
-            changed += 1
-    return changed

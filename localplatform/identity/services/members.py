@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from localplatform.errors import PlatformError
 from localplatform.events import emit
-from localplatform.identity.models import Member, Organization, Role, Team, TeamMember, User
+from localplatform.identity.models import Member, Organization, Role, User
+from localplatform.identity.services import teams
 from localplatform.identity.services.permissions import Access
 from localplatform.identity.services.tokens import revoke_all_logins
 
@@ -176,19 +177,7 @@ def remove_member(access: Access, member: Member) -> None:
     guard_owner_target(access, member)
     guard_last_owner(member, "removed")
     role_ids = role_ids_of(member)
-    teams = list(Team.objects.filter(memberships__member=member).order_by("name"))
-    actor_id = access.member.id
-    for team in teams:
-        emit(
-            member.organization_id,
-            "team.member_removed",
-            "team",
-            team.id,
-            team.name,
-            data={"teamId": team.id, "teamName": team.name, "memberId": member.id, "actorMemberId": actor_id},
-            team_ids=[team.id],
-        )
-    member_event(member, "member.removed", actor_id, role_ids)
-    TeamMember.objects.filter(member=member).delete()
+    teams.leave_all(member, access.member)
+    member_event(member, "member.removed", access.member.id, role_ids)
     revoke_all_logins(member.user, member.organization)
     member.delete()

@@ -1,8 +1,8 @@
 """Teams and their members (contract §3.10, §1.13): the rules, the permission checks and the team events (§2.7).
 
-Every change goes through here, so `team.*` events fire whatever the caller (API, invitations, seed).
-The low-level writes are directory.create_team / directory.add_team_member; this module adds the
-organization's rules around them and emits the events with the §4.1 `data`.
+The one path for every team creation and team-membership change, whoever the caller (API, invitations,
+leaving the organization, seed, tests): the rules, the writes and the `team.*` events with the §4.1
+`data` all live here, so no caller creates a team or a membership, or emits a team event, on its own.
 """
 
 from collections.abc import Iterable
@@ -88,14 +88,21 @@ def create_team(
     """A new team: the name is unique per organization in any letter case; the creator joins as Team Admin."""
     name = name.strip()
     _check_name(organization, name)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            team = directory.create_team(organization, name, None, description, default_role)
+            team = Team.objects.create(
+                organization=organization,
+                name=name,
+                description=(description or "").strip() or None,
+                default_role=default_role or directory.role("contributor"),
+                created_at=now,
+                updated_at=now,
+                created_by=by.id if by else None,
+                updated_by=by.id if by else None,
+            )
     except IntegrityError:  # a concurrent create took the name between the check and the insert
         raise PlatformError("already_exists", f"A team named “{name}” already exists in this organization.") from None
-    if by is not None:
-        Team.objects.filter(pk=team.pk).update(created_by=by.id, updated_by=by.id)
-        team.created_by = team.updated_by = by.id
     _event(team, "team.created", by)
     if by is not None:
         add_member(team, by, [directory.role("team_admin")], by=by)
@@ -143,13 +150,14 @@ def delete_team(team: Team, by: Member | None) -> None:
 
 
 @transaction.atomic
-def add_member(team: Team, member: Member, roles: list[Role] | None, by: Member | None) -> TeamMember:
+def add_member(team: Team, member: Member, roles: list[Role] | None = None, by: Member | None = None) -> TeamMember:
     """An explicit membership (roles default to the team's default role); 409 when it exists or the member is off."""
     if member.status != Member.ACTIVE:
         raise PlatformError("invalid_state", "The member is deactivated; reactivate them before adding them to a team.")
     if TeamMember.objects.filter(team=team, member=member).exists():
         raise PlatformError("already_exists", "The member is already on this team; change their roles instead.")
-    membership = directory.add_team_member(team, member, roles or None)
+    membership = TeamMember.objects.create(team=team, member=member, added_at=timezone.now())
+    membership.roles.set(roles or [team.default_role])
     _event(team, "team.member_added", by, member)
     return membership
 
@@ -179,6 +187,13 @@ def replace_roles(team: Team, member: Member, roles: list[Role]) -> TeamMember:
         raise not_found("team member")
     membership.roles.set(roles)
     return membership
+
+
+@transaction.atomic
+def leave_all(member: Member, by: Member | None) -> None:
+    """End every explicit team membership of a member who leaves or is removed from the organization."""
+    for team in Team.objects.filter(memberships__member=member).order_by("name"):
+        remove_member(team, member, by)
 
 
 def inherits(member: Member) -> bool:

@@ -15,6 +15,7 @@ from django.db import transaction
 from localplatform.identity import demo_people
 from localplatform.identity.models import Member, Organization, Team, TeamMember, User
 from localplatform.identity.services import directory, members
+from localplatform.identity.services import teams as team_service
 
 ORGANIZATION_NAME = "Acme Analytics"
 OWNER_EMAIL = "owner@acme.test"
@@ -234,7 +235,7 @@ class Seeder:
     def team(self, organization: Organization, spec: TeamSpec) -> None:
         team = Team.objects.filter(organization=organization, name__iexact=spec.name).first()
         if team is None:
-            team = directory.create_team(organization, spec.name, self.members[spec.lead], spec.description)
+            team = team_service.create_team(organization, spec.name, self.members[spec.lead], spec.description)
             self.count("teams")
         placements = [(spec.lead, "team_admin")]
         placements += [(name, "contributor") for name in spec.contributors]
@@ -242,5 +243,5 @@ class Seeder:
         for name, role_key in placements:
             member = self.members[name]
             if not TeamMember.objects.filter(team=team, member=member).exists():
-                directory.add_team_member(team, member, [directory.role(role_key)])
+                team_service.add_member(team, member, [directory.role(role_key)])
                 self.count("team memberships")
