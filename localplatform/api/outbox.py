@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from localplatform.accounts.mail import dev_mailbox
 from localplatform.accounts.models import OutboxMessage
 from localplatform.api.errors import error_response
-from localplatform.api.schemas import rfc3339
+from localplatform.api.shapes.common import rfc3339
 from localplatform.errors import PlatformError
 
 LIMIT = 200

@@ -9,8 +9,7 @@ from pydantic import Field
 from localplatform.api import notification_shapes as shapes
 from localplatform.api.auth import BearerAuth
 from localplatform.api.pagination import MarkerQuery, decode_marker, encode_marker
-from localplatform.api.schemas import Id, Input
-from localplatform.api.shapes import errors, member_data, team_summary_data
+from localplatform.api.shapes.common import Id, Input, errors, member_data, team_summary_data
 from localplatform.identity.models import Member, Team
 from localplatform.notifications import catalog, pipeline, services
 from localplatform.notifications.models import Channel, Delivery, Rule

@@ -17,12 +17,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from localplatform.errors import PlatformError, invalid
+from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, User
 from localplatform.identity.services import directory
 from localplatform.identity.services import teams as team_service
 from localplatform.identity.services.members import emit_joined, holds_owner
+from localplatform.paging import page_of
 
 
 def new_token() -> str:
@@ -52,6 +53,32 @@ def with_status(queryset, status: str, now=None):
     if status == Invitation.EXPIRED:
         return queryset.filter(Q(status=Invitation.EXPIRED) | Q(status=Invitation.PENDING, expires_at__lte=now))
     return queryset.filter(status=status)
+
+
+def invitation_in(organization: Organization, invitation_id: str) -> Invitation:
+    """An invitation of this organization, or 404."""
+    invitation = (
+        Invitation.objects.select_related("organization").filter(organization=organization, id=invitation_id).first()
+    )
+    if invitation is None:
+        raise not_found("invitation")
+    return invitation
+
+
+def list_invitations(
+    organization: Organization, status: str, page: int, limit: int, now
+) -> tuple[int, list[Invitation], list[Member]]:
+    """A page of the invitations with this (computed) status, newest first, and the members who sent or accepted."""
+    invitations = with_status(Invitation.objects.filter(organization=organization), status, now)
+    total, found = page_of(invitations.order_by("-created_at", "id"), page, limit)
+    member_ids = {i.invited_by for i in found} | {i.accepted_by for i in found if i.accepted_by}
+    members = Member.objects.filter(organization=organization, id__in=member_ids).select_related("user")
+    return total, found, list(members.order_by("sort_name", "id"))
+
+
+def inviter_of(invitation: Invitation) -> Member | None:
+    """The member who sent the invitation, if they are still a member."""
+    return Member.objects.select_related("user").filter(pk=invitation.invited_by).first()
 
 
 def _email_addresses():
@@ -293,8 +320,7 @@ def _accept(token: str, user: User | None, signup: dict | None) -> tuple[Member,
     invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     invitation_event(invitation, "invitation.accepted", member.id)
     emit_joined(member, member.id)
-    member.refresh_from_db()
-    return member, user
+    return Member.objects.select_related("user", "organization").get(pk=member.pk), user
 
 
 def create_invited_user(email: str, signup: dict) -> User:

@@ -9,17 +9,33 @@ the Owners and the caller's own roles again: two Owners demoting each other at t
 after the other, and the second sees that it would leave none (on PostgreSQL as on SQLite).
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
 from localplatform.errors import PlatformError
 from localplatform.events import emit
-from localplatform.identity.models import Member, Organization, Role, User
-from localplatform.identity.services import teams
+from localplatform.identity.models import Member, Organization, Role, Team, User
+from localplatform.identity.services import directory, teams
 from localplatform.identity.services.permissions import Access
 from localplatform.identity.services.tokens import revoke_all_logins
 
 PROFILE_FIELDS = ("given_name", "family_name", "display_name")
+
+
+@dataclass
+class MemberDetail:
+    """A member with their teams by name: (team, member count, team role ids, inherited), from teams.teams_of."""
+
+    member: Member
+    teams: list[tuple[Team, int, list[str], bool]]
+
+
+def describe_member(organization: Organization, member_id: str) -> MemberDetail:
+    """A member of this organization (404 otherwise) with their team memberships, inherited ones included."""
+    member = directory.member_in(organization, member_id)
+    return MemberDetail(member, teams.teams_of(member))
 
 
 def role_ids_of(member: Member) -> list[str]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from localplatform.errors import PlatformError, invalid, not_found
@@ -16,6 +17,7 @@ from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, TeamMember
 from localplatform.identity.services import directory
 from localplatform.identity.services.permissions import Access
+from localplatform.paging import page_of
 
 
 def get_team(organization: Organization, team_id: str) -> Team:
@@ -33,6 +35,27 @@ def with_member_count(organization: Organization) -> QuerySet[Team]:
 
 def member_count(team: Team) -> int:
     return TeamMember.objects.filter(team=team).count()
+
+
+def list_teams(
+    organization: Organization, search: str, descending: bool, page: int, limit: int
+) -> tuple[int, list[Team]]:
+    """The teams matching `search` in name or description, by name, with `member_count` (GET /org/teams)."""
+    found = with_member_count(organization)
+    if search:
+        found = found.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    name = Lower("name")
+    return page_of(found.order_by(name.desc() if descending else name.asc(), "id"), page, limit)
+
+
+def list_team_members(
+    team: Team, sort_by: str, descending: bool, page: int, limit: int
+) -> tuple[int, list[Member], dict[str, TeamMember]]:
+    """A page of the team's members (inherited Team Admins included) by name or email, with their memberships."""
+    column = "sort_email" if sort_by == "email" else "sort_name"
+    members = members_of(team).order_by(f"-{column}" if descending else column, "id")
+    total, found = page_of(members.select_related("user"), page, limit)
+    return total, found, memberships_of(team, [member.id for member in found])
 
 
 def require_in_team(access: Access, relation: str, team: Team) -> None:
