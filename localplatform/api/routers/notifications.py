@@ -6,9 +6,9 @@ from django.db.models import Q, QuerySet
 from ninja import Query, Router, Status
 from pydantic import Field
 
-from localplatform.api import notification_shapes as shapes
 from localplatform.api.auth import BearerAuth
 from localplatform.api.pagination import MarkerQuery, decode_marker, encode_marker
+from localplatform.api.shapes import notifications as shapes
 from localplatform.api.shapes.common import Id, Input, errors, member_data, team_summary_data
 from localplatform.identity.models import Member, Team
 from localplatform.notifications import catalog, pipeline, services
