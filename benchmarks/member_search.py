@@ -242,12 +242,13 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     from localplatform.identity.services import directory
+    from localplatform.identity.services import teams as team_service
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     owner = directory.create_user("owner@bench.test", "benchmark-password-1", "Olivia", "Bench", email_verified=True)
     organization, owner_member = directory.create_organization("Benchmark Analytics", owner)
-    teams = [directory.create_team(organization, f"Team {n:02d}", owner_member) for n in range(1, 21)]
+    teams = [team_service.create_team(organization, f"Team {n:02d}", owner_member) for n in range(1, 21)]
     context = {"teams": teams, "auditor": directory.role("auditor").id, "team": teams[0].id}
     rng = random.Random(4)  # noqa: S311 - reproducible fake data, not secrets
 

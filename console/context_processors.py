@@ -80,6 +80,11 @@ def _navigation(request) -> list[dict]:
     return sections
 
 
+def dev_mailbox() -> bool:
+    """Whether the Dev mailbox exists: the embedded platform in the local profile, without SMTP (contract §7)."""
+    return not settings.LAKESAIL_API_URL and bool(settings.LAKESAIL_LOCAL_MODE) and not settings.SMTP_HOST
+
+
 def _identity(request):
     if getattr(request, "platform", None) is None or not hasattr(request, "session"):
         return None
@@ -99,4 +104,6 @@ def console(request):
         # A snapshot of GET /me taken at sign-in (console.sessions.Identity); None when signed out.
         "identity": _identity(request),
         "local_platform": not settings.LAKESAIL_API_URL,
+        # Links to the Dev mailbox appear only where it exists.
+        "dev_mailbox": dev_mailbox(),
     }

@@ -245,7 +245,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
 # --- Mail --------------------------------------------------------------------------------
-# Local mode keeps every message in the local platform's outbox ("Dev mailbox"); SMTP_HOST sends for real.
+# SMTP_HOST sends for real. Without it, the local profile keeps every message in the local platform's
+# outbox ("Dev mailbox", GET /_local/outbox); outside it, mail is dropped (nobody may read sign-in codes
+# and reset links) and `manage.py check --deploy` reports the error (localplatform/accounts/checks.py).
 SMTP_HOST = env.str("SMTP_HOST", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LakeSail <no-reply@lakesail.local>")
 if SMTP_HOST:
@@ -262,9 +264,10 @@ if SMTP_HOST:
             },
         }
     }
-else:
-    # Local mode: the Dev mailbox (GET /_local/outbox) shows every message stored by this backend.
+elif LAKESAIL_LOCAL_MODE:
     MAILERS = {"default": {"BACKEND": "localplatform.accounts.mail.OutboxBackend"}}
+else:
+    MAILERS = {"default": {"BACKEND": "localplatform.accounts.mail.UnconfiguredBackend"}}
 
 # --- Background work: Django's tasks framework; `manage.py db_worker` runs the database queue ----
 # Tests run tasks in-process (immediate backend); the retry test switches to the database backend.

@@ -19,6 +19,7 @@ import console.wsgi  # noqa: F401
 from console.client import transport
 from localplatform.identity.models import Member, Organization, Team, User
 from localplatform.identity.services import directory
+from localplatform.identity.services import teams as team_service
 
 PASSWORD = "correct-horse-battery"
 
@@ -100,8 +101,8 @@ def cast(db) -> Cast:
     org, owner_member = directory.create_organization("Acme Analytics", owner_user)
     admin = _person(org, "admin@acme.test", "Adam", "Admin", "admin")
     member = _person(org, "member@acme.test", "Mia", "Member", "member")
-    team = directory.create_team(org, "Data Platform", owner_member, "Runs the lakehouse.")
-    directory.add_team_member(team, member.member, [directory.role("contributor")])
+    team = team_service.create_team(org, "Data Platform", owner_member, "Runs the lakehouse.")
+    team_service.add_member(team, member.member, [directory.role("contributor")])
     outsider_user = directory.create_user("oscar@globex.test", PASSWORD, "Oscar", "Outsider", email_verified=True)
     other_org, outsider_member = directory.create_organization("Globex", outsider_user)
     return Cast(
@@ -149,14 +150,14 @@ def login(api):
 def team_admin(cast) -> Person:
     """Tara Teamadmin, tara@acme.test: org role Member, Team Admin of "Data Platform" only (issue 5)."""
     person = _person(cast.org, "tara@acme.test", "Tara", "Teamadmin", "member")
-    directory.add_team_member(cast.team, person.member, [directory.role("team_admin")])
+    team_service.add_member(cast.team, person.member, [directory.role("team_admin")])
     return person
 
 
 @pytest.fixture
 def other_team(cast) -> Team:
     """The team "Growth" of Acme Analytics, with only its creator, Olivia Owner, in it (issue 5)."""
-    return directory.create_team(cast.org, "Growth", cast.owner.member, "Experiments and funnels")
+    return team_service.create_team(cast.org, "Growth", cast.owner.member, "Experiments and funnels")
 
 
 @pytest.fixture

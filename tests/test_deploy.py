@@ -76,6 +76,29 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 
 
+def test_without_mail_settings_check_deploy_fails_and_the_outbox_is_absent(tmp_path):
+    """DEBUG off and no SMTP_HOST: `check --deploy` reports the error, and the Dev mailbox answers 404."""
+    env = {name: value for name, value in PRODUCTION.items() if name != "SMTP_HOST"}
+    check = manage("check", "--deploy", **env)
+    assert check.returncode != 0
+    assert "lakesail.E001" in check.stderr and "Mail is not configured" in check.stderr, check.stderr
+    # The same settings serving requests, on a throwaway SQLite file (nothing leaves this machine).
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'deploy.sqlite3'}"
+    served = manage("shell", "--no-imports", "-c", OUTBOX_REQUESTS, **env)
+    assert served.returncode == 0, served.stderr
+    assert served.stdout.split() == ["404", "404", "localplatform.accounts.mail.UnconfiguredBackend"]
+
+
+# Asks the configured site for the Dev mailbox, as a browser of the deployment would.
+OUTBOX_REQUESTS = (
+    "from django.conf import settings; from django.test import Client; "
+    "client = Client(HTTP_HOST='console.example.com'); "
+    "print(client.get('/_local/outbox', secure=True).status_code); "
+    "print(client.get('/_local/outbox/ANY', secure=True).status_code); "
+    "print(settings.MAILERS['default']['BACKEND'])"
+)
+
+
 @pytest.mark.parametrize(
     ("missing", "message"),
     [

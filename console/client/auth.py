@@ -4,7 +4,7 @@ MFA step and the permission catalogue (contract §3.1)."""
 from typing import Any
 
 from console.client.base import Platform, parse
-from console.client.models.auth import EmailVerified, MfaChallenge, SignupResult, TokenResponse
+from console.client.models.auth import EmailVerified, MfaChallenge, TokenResponse
 from console.client.models.common import Items, Permission
 
 
@@ -50,7 +50,7 @@ def sign_up(
     family_name: str,
     organization_name: str,
     display_name: str | None = None,
-) -> SignupResult:
+) -> None:
     """POST /auth/signup"""
     body: dict[str, Any] = {
         "email": email,
@@ -61,7 +61,8 @@ def sign_up(
     }
     if display_name:
         body["displayName"] = display_name
-    return parse(SignupResult, platform.call("POST", "/auth/signup", body=body, auth=False, scoped=False))
+    # 202 { emailVerificationRequired: true } for every valid request, registered address or not (§3.1.2).
+    platform.call("POST", "/auth/signup", body=body, auth=False, scoped=False)
 
 
 def verify_email(platform: Platform, *, token: str) -> EmailVerified:

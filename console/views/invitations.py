@@ -152,7 +152,9 @@ def invitation_resend(request, invitation_id: str):
     """POST /org/invitations/{invitation}/resend: a fresh link and expiry."""
     try:
         invitation = resend_invitation(request.platform, invitation_id)
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
+        if isinstance(error, Forbidden) and error.code != "owner_role_required":
+            raise
         messages.error(request, error.message)
     else:
         messages.success(request, f"Sent the invitation to {invitation.email} again.")
@@ -165,7 +167,9 @@ def invitation_cancel(request, invitation_id: str):
     """DELETE /org/invitations/{invitation}: the link stops working."""
     try:
         cancel_invitation(request.platform, invitation_id)
-    except Conflict as error:
+    except (Conflict, Forbidden) as error:
+        if isinstance(error, Forbidden) and error.code != "owner_role_required":
+            raise
         messages.error(request, error.message)
     else:
         messages.success(request, "The invitation was cancelled.")

@@ -1,17 +1,17 @@
 """Dev mailbox: the local platform's outbox (contract §7), so every mail flow works without a mail server."""
 
-from django.conf import settings
 from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from console.client.base import Platform
 from console.client.outbox import get_outbox_message, list_outbox
+from console.context_processors import dev_mailbox
 from console.htmx import render_page
 
 
 def local_mode_only() -> None:
-    if settings.LAKESAIL_API_URL:
-        raise Http404("The Dev mailbox exists only with the local platform.")
+    if not dev_mailbox():
+        raise Http404("The Dev mailbox exists only with the local platform in its local profile.")
 
 
 def _layout(request) -> str:

@@ -117,8 +117,10 @@ def member_detail(request, member_id: str):
 def render_detail(request, detail, *, roles_form=None, remove_error=None, status=200):
     access = access_of(request)
     holds_owner = any(role.key == "owner" for role in detail.roles)
-    # Only Owners change any role of a member who holds Owner (§1.13): others see the roles, read-only.
-    if roles_form is None and access.assign_roles and (access.owner or not holds_owner):
+    is_self = detail.member.id == access.member_id
+    # Only Owners change any role of another Owner (§1.13): no editor for anyone else.
+    owner_only = holds_owner and not access.owner and not is_self
+    if roles_form is None and access.assign_roles and not owner_only:
         roles_form = RolesForm(roles=detail.included.roles, owner=access.owner, initial_roles=detail.role_ids)
     context = {
         "detail": detail,
@@ -128,11 +130,10 @@ def render_detail(request, detail, *, roles_form=None, remove_error=None, status
         "remove_error": remove_error,
         "remove_url": reverse("member_remove", args=[detail.member.id]),
         "team_links": resolves("team_detail"),
-        "owner_only": access.assign_roles and holds_owner and not access.owner,
-        "is_self": detail.member.id == access.member_id,
+        "is_self": is_self,
+        "owner_only": owner_only and access.assign_roles,
         # Removing another Owner takes an Owner (§1.13); anyone may leave (the platform keeps the last Owner).
-        "can_remove": detail.member.id == access.member_id
-        or (access.manage_users and (access.owner or not holds_owner)),
+        "can_remove": is_self or (access.manage_users and not owner_only),
     }
     return render_page(request, "console/members/detail.html", context, partials="roles-card", status=status)
 

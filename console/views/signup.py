@@ -1,6 +1,5 @@
 """Sign-up, "check your email", the verify-email landing page and resending the verification link."""
 
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -14,7 +13,11 @@ SIGNUP_EMAIL_KEY = "signup.email"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup_create(request):
-    """A new user and a new organization in which they are Owner; the platform mails a verification link."""
+    """A new user and a new organization in which they are Owner; the platform mails a verification link.
+
+    The platform answers the same for a registered address (it mails its owner instead), so every accepted
+    sign-up lands on "check your email" and the page never tells whether the address has an account.
+    """
     if request.platform is not None:
         return redirect("dashboard")
     form = SignUpForm(request.POST if request.method == "POST" else None)
@@ -30,10 +33,7 @@ def signup_create(request):
                 organization_name=data["organization_name"],
             )
         except PlatformError as error:
-            if error.code == "already_exists":
-                form.add_error("email", "An account with this email already exists. Sign in, or reset your password.")
-            else:
-                form.add_platform_error(error)
+            form.add_platform_error(error)
         else:
             request.session[SIGNUP_EMAIL_KEY] = data["email"]
             return redirect("signup_done")
@@ -78,5 +78,4 @@ def verification_resend(request):
             form.add_platform_error(error)
         else:
             sent = True
-    context = {"form": form, "sent": sent, "local_mode": not settings.LAKESAIL_API_URL}
-    return render(request, "console/auth/resend.html", context)
+    return render(request, "console/auth/resend.html", {"form": form, "sent": sent})

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from localplatform.accounts import receivers  # noqa: F401  (connects the signal receivers)
+        # Registers the system checks and connects the signal receivers.
+        from localplatform.accounts import checks, receivers  # noqa: F401

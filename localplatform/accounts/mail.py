@@ -1,8 +1,17 @@
 """Account mail: rendered by allauth's adapter, sent through Django's default mailer, links on the console's origin."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
+
+logger = logging.getLogger("localplatform.mail")
+
+
+def dev_mailbox() -> bool:
+    """The Dev mailbox exists: the local profile without SMTP, so mail stays in the outbox (contract §7)."""
+    return bool(settings.LAKESAIL_LOCAL_MODE) and not settings.SMTP_HOST
 
 
 class OutboxBackend(BaseEmailBackend):
@@ -25,6 +34,16 @@ class OutboxBackend(BaseEmailBackend):
                 sent_at=timezone.now(),
             )
         return len(email_messages)
+
+
+class UnconfiguredBackend(BaseEmailBackend):
+    """Neither SMTP nor the local profile: mail is dropped, so nobody can read it (`check --deploy` says so)."""
+
+    def send_messages(self, email_messages):
+        # Sign-in codes and reset links must not be kept where anyone could read them; the log line
+        # names no recipient, subject or body.
+        logger.error("mail not sent: SMTP_HOST is not configured (%d message(s) dropped)", len(email_messages))
+        return 0
 
 
 def console_base_url(request) -> str:

@@ -8,18 +8,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from localplatform.api.errors import error_response
 from localplatform.api.middleware import exception_response
 from localplatform.api.routers import (
-    account,
     auth,
     invitations,
-    me,
-    me_account,
     members,
     mfa,
-    my_teams,
     notifications,
-    org,
+    organization,
     roles,
     teams,
+    users,
 )
 from localplatform.errors import PlatformError
 
@@ -46,18 +43,16 @@ api = PlatformApi(
     docs_url="/docs",
     servers=[{"url": "/api/v1"}],
 )
+# One router per API area (README "Adding an API area"); view function names are the operation ids.
 api.add_router("/auth", auth.router)
-api.add_router("/auth", account.router)
-api.add_router("/me", me.router)
-api.add_router("/me", me_account.router)
+api.add_router("/me", users.router)
 api.add_router("/me/mfa", mfa.router)
 api.add_router("/org", roles.router)
-api.add_router("/org", org.router)
+api.add_router("/org", organization.router)
 api.add_router("/org", members.router)
 api.add_router("/org", invitations.org_router)
 api.add_router("/invitations", invitations.public_router)
 api.add_router("/org", teams.router)
-api.add_router("/me", my_teams.router)
 api.add_router("", notifications.router)
 
 

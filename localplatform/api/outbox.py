@@ -1,20 +1,19 @@
-"""The Dev mailbox: GET /_local/outbox and /_local/outbox/{id}, outside /api/v1, no token, local mode only (§7)."""
+"""The Dev mailbox: GET /_local/outbox and /_local/outbox/{id}, outside /api/v1, no token (§7).
 
-from django.conf import settings
+It exists only in the local profile without SMTP (accounts.mail.dev_mailbox); anywhere else both routes
+answer 404, so nobody reads one-time codes or reset links out of a deployment.
+"""
+
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
+from localplatform.accounts.mail import dev_mailbox
 from localplatform.accounts.models import OutboxMessage
 from localplatform.api.errors import error_response
-from localplatform.api.schemas import rfc3339
+from localplatform.api.shapes.common import rfc3339
 from localplatform.errors import PlatformError
 
 LIMIT = 200
-
-
-def local_mode() -> bool:
-    """Local mode: no SMTP server configured, so mail stays in the outbox."""
-    return not settings.SMTP_HOST
 
 
 def message_data(message: OutboxMessage) -> dict:
@@ -42,7 +41,7 @@ def _not_found(request) -> JsonResponse:
 @require_safe
 def outbox_list(request):
     """{ items: OutboxMessage[] }, newest first (the latest 200)."""
-    if not local_mode():
+    if not dev_mailbox():
         return _not_found(request)
     messages = OutboxMessage.objects.order_by("-sent_at", "-id")[:LIMIT]
     return _json({"items": [message_data(m) for m in messages]})
@@ -51,7 +50,7 @@ def outbox_list(request):
 @require_safe
 def outbox_show(request, message_id: str):
     """One OutboxMessage by id."""
-    message = OutboxMessage.objects.filter(pk=message_id).first() if local_mode() else None
+    message = OutboxMessage.objects.filter(pk=message_id).first() if dev_mailbox() else None
     if message is None:
         return _not_found(request)
     return _json(message_data(message))

@@ -1,11 +1,13 @@
-"""Page-style and marker-style pagination (contract §1.8)."""
+"""Page-style and marker-style pagination (contract §1.8): the query parameters and opaque markers.
+
+Services slice the pages themselves (localplatform.paging.page_of).
+"""
 
 import hashlib
 import json
 from typing import Literal
 
 from django.core import signing
-from django.db.models import QuerySet
 from ninja import Schema
 from pydantic import Field
 
@@ -24,17 +26,6 @@ class PageQuery(Schema):
 class MarkerQuery(Schema):
     limit: int = Field(100, ge=0, le=100)
     marker: str | None = None
-
-
-def page_slice(queryset: QuerySet, query: PageQuery) -> tuple[int, list]:
-    """Count all matches and return the requested page of an already ordered queryset."""
-    total = queryset.count()
-    if query.limit == 0:
-        return total, []
-    start = (query.page - 1) * query.limit
-    if start >= total:
-        return total, []
-    return total, list(queryset[start : start + query.limit])
 
 
 def _filters_digest(filters: dict) -> str:

@@ -60,6 +60,9 @@ MFA_FAILURES = Limit("mfa-failures", limit=10, window=60)
 PASSWORD_FORGOT_REQUESTS = Limit("password-forgot-requests", limit=10, window=60)
 PASSWORD_RESET_FAILURES = Limit("password-reset-failures", limit=10, window=60)
 VERIFY_RESEND_REQUESTS = Limit("verify-resend-requests", limit=10, window=60)
+# /auth/signup sends mail whatever the address: every request counts, per (IP, email) and per IP.
+SIGNUP_REQUESTS = Limit("signup-requests", limit=10, window=60)
+SIGNUP_IP_REQUESTS = Limit("signup-ip-requests", limit=20, window=3600)
 
 
 def every_request(limit: Limit, *parts: str) -> None:

@@ -4,7 +4,8 @@ import random
 import unicodedata
 
 from localplatform.identity.models import Member, Organization, Team, User
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
+from localplatform.identity.services import teams as team_service
 
 GIVEN = [
     "Aaliyah", "Aaron", "Abigail", "Adrian", "Ahmed", "Aiko", "Alejandro", "Alice", "Amelia", "Ana", "Andrei",
@@ -54,10 +55,11 @@ def top_up(organization: Organization, owner: Member, size: int, password_hash: 
         member = directory.add_member(
             organization, user, [role], Member.EXTERNAL if external else Member.MANAGED, by=owner
         )
-        if rng.random() < 0.02:
-            directory.deactivate_member(member, by=owner)
+        deactivated = rng.random() < 0.02
         for team in rng.sample(teams, k=min(len(teams), rng.choice([0, 0, 1, 1, 1, 2]))):
             team_role = roles[rng.choices(list(TEAM_ROLE_WEIGHTS), list(TEAM_ROLE_WEIGHTS.values()))[0]]
-            directory.add_team_member(team, member, [team_role])
+            team_service.add_member(team, member, [team_role])
+        if deactivated:  # after the placements: a deactivated member can join no team
+            members.deactivate_member(member, by=owner)
         added += 1
     return added

@@ -13,6 +13,7 @@ from console.client.models.auth import MfaChallenge, TokenResponse
 from console.client.organization import describe_settings
 from console.client.users import describe_me
 from localplatform.identity.services import directory
+from localplatform.identity.services import teams as team_service
 from tests.client.support import faults, on
 
 
@@ -164,7 +165,7 @@ def test_join_never_relies_on_included_order(platform_for, cast):
 
 def test_list_teams(platform_for, cast):
     platform = platform_for(cast.member)
-    directory.create_team(cast.org, "Analytics", cast.owner.member, "Dashboards and reports.")
+    team_service.create_team(cast.org, "Analytics", cast.owner.member, "Dashboards and reports.")
     page = teams.list_teams(platform)
     assert page.total == 2
     assert [summary.team.name for summary in page.items] == ["Analytics", "Data Platform"]

@@ -5,7 +5,8 @@ import re
 import httpx
 
 from localplatform.identity.models import Organization
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
+from localplatform.identity.services import teams as team_service
 from tests.client.support import faults, on
 
 
@@ -68,7 +69,7 @@ def test_security_settings_follow_the_organization(signed_in, cast):
 
 
 def test_deactivated_members_are_counted_apart(signed_in, cast):
-    directory.deactivate_member(cast.member.member, by=cast.owner.member)
+    members.deactivate_member(cast.member.member, by=cast.owner.member)
     text = text_of(signed_in(cast.owner).get("/"))
     assert "Members 3 1 deactivated" in text
     assert "Active members 2" in text
@@ -84,7 +85,7 @@ def test_organization_without_teams_shows_the_empty_state(signed_in, cast):
 
 def test_teams_card_shows_the_first_teams_by_name(signed_in, cast):
     for name in ["Zeta", "Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Eta"]:
-        directory.create_team(cast.org, name, cast.owner.member)
+        team_service.create_team(cast.org, name, cast.owner.member)
     response = signed_in(cast.owner).get("/")
     shown = [summary.team.name for summary in response.context["teams"].items]
     assert shown == ["Alpha", "Beta", "Data Platform", "Delta", "Epsilon", "Eta"]

@@ -145,6 +145,26 @@ def test_resend_and_cancel(signed_in, cast):
     assert "pending" in text_of(response).lower()  # the platform's invalid_state message, as a toast
 
 
+def test_owner_invitations_are_an_owners_to_resend_or_cancel(signed_in, cast):
+    """§1.13 (revised 2026-12): the Admin sees an Owner-role invitation without its actions; the Owner has them."""
+    owner_client = signed_in(cast.owner)
+    invite(owner_client, "boss@new.test", roles=[directory.role("owner").id], confirm_break_glass="on")
+    invite(owner_client, "ann@new.test")
+    assert "Resend to boss@new.test" in text_of(owner_client.get("/members/invitations"))
+    owner_client.post("/sign-out")
+    admin = signed_in(cast.admin)
+    text = text_of(admin.get("/members/invitations"))
+    assert "Only an Owner can resend or cancel" in text
+    assert "Resend to boss@new.test" not in text and "Cancel the invitation of boss@new.test" not in text
+    assert "Resend to ann@new.test" in text and "Cancel the invitation of ann@new.test" in text
+    # Posted anyway (a stale page): the platform's refusal is the message, and the invitation stays.
+    boss = Invitation.objects.get(email="boss@new.test")
+    response = admin.post(f"/members/invitations/{boss.id}/cancel", follow=True)
+    assert "Only an Owner can resend or cancel" in text_of(response)
+    boss.refresh_from_db()
+    assert boss.status == "pending"
+
+
 def test_status_tabs_and_empty_state(signed_in, cast):
     client = signed_in(cast.owner)
     text = text_of(client.get("/members/invitations?status=accepted"))

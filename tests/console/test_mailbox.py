@@ -1,6 +1,7 @@
 """Dev mailbox: the local platform's outbox, newest first, links clickable, local mode only."""
 
 import httpx
+import pytest
 
 from localplatform.accounts.models import OutboxMessage
 from tests.client.support import faults, on
@@ -59,3 +60,21 @@ def test_mailbox_when_the_platform_is_down(client, db):
 def test_mailbox_accepts_only_reads(client, db):
     assert client.post("/dev-mailbox").status_code == 405
     assert OutboxMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize("change", [{"LAKESAIL_LOCAL_MODE": False}, {"SMTP_HOST": "smtp.example.com"}])
+def test_mailbox_is_absent_outside_the_local_profile(client, cast, settings, signed_in, change):
+    """DEBUG off without LAKESAIL_LOCAL_MODE, or with SMTP configured: no link anywhere, and /dev-mailbox is 404."""
+    for name, value in change.items():
+        setattr(settings, name, value)
+    with faults(lambda request: (_ for _ in ()).throw(AssertionError("no call"))):
+        assert client.get("/dev-mailbox").status_code == 404
+        pages = [client.get(path).content.decode() for path in ("/sign-in", "/sign-in/code", "/forgot-password")]
+    assert "Sign in" in pages[0]
+    pages.append(signed_in(cast.member).get("/").content.decode())  # the user menu
+    assert not [page for page in pages if "/dev-mailbox" in page]
+
+
+def test_mailbox_links_show_in_the_local_profile(client, cast, signed_in):
+    assert 'href="/dev-mailbox"' in client.get("/sign-in").content.decode()
+    assert 'href="/dev-mailbox"' in signed_in(cast.member).get("/").content.decode()

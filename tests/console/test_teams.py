@@ -8,6 +8,7 @@ import pytest
 
 from localplatform.identity.models import Team
 from localplatform.identity.services import directory
+from localplatform.identity.services import teams as team_service
 from tests.client.support import error_response, faults, on
 from tests.console.test_dashboard import text_of
 
@@ -48,7 +49,7 @@ class TestList:
     def test_search_sort_and_page_live_in_the_url(self, signed_in, cast, other_team):
         client = signed_in(cast.owner)
         for n in range(30):
-            directory.create_team(cast.org, f"Squad {n:02d}", None)
+            team_service.create_team(cast.org, f"Squad {n:02d}", None)
         response = client.get("/teams?q=squad&sort=-name&page=2")
         names = [summary.team.name for summary in response.context["page"].items]
         assert names == ["Squad 04", "Squad 03", "Squad 02", "Squad 01", "Squad 00"]

@@ -80,3 +80,73 @@ def test_paths_are_relative_to_the_server():
     document = json.loads(SNAPSHOT.read_text())
     assert document["servers"] == [{"url": "/api/v1"}]
     assert all(path.startswith("/") and not path.startswith("/api/") for path in document["paths"])
+
+
+# The naming scheme (README "Adding an API area"): the view function's name is the operationId, with one verb
+# per kind of operation (list_, describe_, create_, update_, delete_, else the contract's own verb).
+OPERATION_IDS = {
+    ("post", "/auth/email/verify"): "verify_email",
+    ("post", "/auth/email/verify/resend"): "resend_verification_email",
+    ("post", "/auth/login"): "login",
+    ("post", "/auth/login/code"): "request_login_code",
+    ("post", "/auth/login/code/verify"): "verify_login_code",
+    ("post", "/auth/login/mfa"): "complete_mfa_login",
+    ("post", "/auth/logout"): "logout",
+    ("post", "/auth/password/forgot"): "forgot_password",
+    ("post", "/auth/password/reset"): "reset_password",
+    ("get", "/auth/permissions"): "list_permissions",
+    ("post", "/auth/signup"): "sign_up",
+    ("post", "/auth/token/refresh"): "refresh_tokens",
+    ("get", "/invitations/{token}"): "describe_invitation",
+    ("post", "/invitations/{token}/accept"): "accept_invitation",
+    ("get", "/org/invitations"): "list_invitations",
+    ("post", "/org/invitations"): "create_invitation",
+    ("delete", "/org/invitations/{invitation}"): "cancel_invitation",
+    ("post", "/org/invitations/{invitation}/resend"): "resend_invitation",
+    ("get", "/me"): "describe_me",
+    ("patch", "/me"): "update_me",
+    ("get", "/me/emails"): "list_emails",
+    ("post", "/me/emails"): "add_email",
+    ("delete", "/me/emails/{emailId}"): "remove_email",
+    ("get", "/me/logins"): "list_logins",
+    ("delete", "/me/logins/{loginId}"): "revoke_login",
+    ("post", "/me/password"): "change_password",
+    ("get", "/me/teams"): "list_my_teams",
+    ("get", "/me/trusted-devices"): "list_trusted_devices",
+    ("delete", "/me/trusted-devices/{trustedDeviceId}"): "revoke_trusted_device",
+    ("get", "/me/mfa"): "describe_mfa",
+    ("post", "/me/mfa/recovery-codes"): "regenerate_recovery_codes",
+    ("post", "/me/mfa/reset"): "reset_mfa",
+    ("post", "/me/mfa/totp"): "start_totp",
+    ("post", "/me/mfa/totp/confirm"): "confirm_totp",
+    ("get", "/org/members"): "list_members",
+    ("get", "/org/members/{member}"): "describe_member",
+    ("patch", "/org/members/{member}"): "update_member",
+    ("delete", "/org/members/{member}"): "remove_member",
+    ("put", "/org/members/{member}/roles"): "replace_member_roles",
+    ("get", "/org/roles"): "list_roles",
+    ("get", "/org/roles/{role}"): "describe_role",
+    ("get", "/org/team-roles"): "list_team_roles",
+    ("get", "/org/team-roles/{role}"): "describe_team_role",
+    ("get", "/org/settings"): "describe_settings",
+    ("patch", "/org/settings"): "update_settings",
+    ("get", "/org/teams"): "list_teams",
+    ("post", "/org/teams"): "create_team",
+    ("get", "/org/teams/{team}"): "describe_team",
+    ("patch", "/org/teams/{team}"): "update_team",
+    ("delete", "/org/teams/{team}"): "delete_team",
+    ("get", "/org/teams/{team}/members"): "list_team_members",
+    ("put", "/org/teams/{team}/members/{member}"): "add_team_member",
+    ("delete", "/org/teams/{team}/members/{member}"): "remove_team_member",
+    ("put", "/org/teams/{team}/members/{member}/roles"): "replace_team_member_roles",
+}
+
+
+def test_operation_ids_follow_the_naming_scheme():
+    document = json.loads(SNAPSHOT.read_text())
+    found = {
+        (method, path): document["paths"][path][method]["operationId"]
+        for method, path in OPERATION_IDS
+        if method in document["paths"].get(path, {})
+    }
+    assert found == OPERATION_IDS

@@ -8,7 +8,7 @@ import pytest
 from localplatform.api import throttle
 from localplatform.errors import PlatformError
 from localplatform.identity.models import Login, Member, User
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.conftest import PASSWORD, bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -82,14 +82,14 @@ def test_organization_id_of_another_organization_is_denied(cast, api):
 
 
 def test_deactivated_membership_in_the_target_organization_is_refused(cast, api):
-    directory.deactivate_member(cast.member.member)
+    members.deactivate_member(cast.member.member)
     assert_error(post_login(api, cast.member.email, organizationId=cast.org.id), 403, "account_disabled")
 
 
 def test_default_organization_skips_a_deactivated_last_used_one(cast, api):
     directory.add_member(cast.other_org, cast.member.user)
     User.objects.filter(pk=cast.member.user.pk).update(last_organization=cast.org)
-    directory.deactivate_member(cast.member.member)
+    members.deactivate_member(cast.member.member)
     assert ok(post_login(api, cast.member.email))["organizationId"] == cast.other_org.id
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from localplatform.identity.catalog import PERMISSIONS
 from localplatform.identity.models import Login, Permission
-from localplatform.identity.services import directory, tokens
+from localplatform.identity.services import directory, members, tokens
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -55,7 +55,7 @@ class TestOrganizationHeader:
 
     def test_header_naming_a_deactivated_membership(self, cast, api, login):
         member = directory.add_member(cast.other_org, cast.member.user)
-        directory.deactivate_member(member)
+        members.deactivate_member(member)
         headers = {**bearer(login(cast.member)["accessToken"]), ORG_HEADER: cast.other_org.id}
         assert_error(api.get("/org/members", headers=headers), 403, "account_disabled")
 

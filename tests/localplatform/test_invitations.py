@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from localplatform.events.models import Event
 from localplatform.identity.models import Invitation, Member, TeamMember, User
-from localplatform.identity.services import directory, invitations
+from localplatform.identity.services import directory, invitations, members, teams
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -100,7 +100,7 @@ def test_defaults_to_the_organization_default_role_and_expiry(cast, api, as_admi
 
 def test_create_conflicts(cast, api, as_admin):
     assert_error(invite(api, as_admin, email="MEMBER@acme.test", status=409), 409, "already_exists")
-    directory.deactivate_member(cast.member.member)
+    members.deactivate_member(cast.member.member)
     assert_error(invite(api, as_admin, email="member@acme.test", status=409), 409, "already_exists")
     invite(api, as_admin, email="twice@example.com")
     assert_error(invite(api, as_admin, email="Twice@Example.com", status=409), 409, "already_exists")
@@ -143,6 +143,23 @@ def test_only_owners_invite_owners(cast, api, as_admin, as_owner):
     body = invite(api, as_admin, status=403, email="boss@example.com", roleIds=[role_id("owner")])
     assert_error(body, 403, "owner_role_required")
     assert invite(api, as_owner, email="boss@example.com", roleIds=[role_id("owner")])["roleIds"] == [role_id("owner")]
+
+
+def test_only_owners_resend_or_cancel_an_owner_invitation(cast, api, as_admin, as_owner):
+    """§1.13 (revised 2026-12): an Admin may not resend or cancel an invitation that grants Owner."""
+    boss = invite(api, as_owner, email="boss@example.com", roleIds=[role_id("owner"), role_id("auditor")])
+    sent = len(mail.outbox)
+    assert_error(api.post(f"/org/invitations/{boss['id']}/resend", headers=as_admin), 403, "owner_role_required")
+    assert_error(api.delete(f"/org/invitations/{boss['id']}", headers=as_admin), 403, "owner_role_required")
+    assert len(mail.outbox) == sent and Invitation.objects.get(pk=boss["id"]).status == "pending"
+    # An unknown id is still 404 for an Admin; the Owner resends and cancels.
+    assert_error(api.post("/org/invitations/NOSUCHINVI/resend", headers=as_admin), 404, "not_found")
+    assert ok(api.post(f"/org/invitations/{boss['id']}/resend", headers=as_owner))["status"] == "pending"
+    assert api.delete(f"/org/invitations/{boss['id']}", headers=as_owner).status_code == 204
+    # Invitations without the Owner role stay the Admin's to manage.
+    plain = invite(api, as_owner, email="plain@example.com", roleIds=[role_id("admin")])
+    ok(api.post(f"/org/invitations/{plain['id']}/resend", headers=as_admin))
+    assert api.delete(f"/org/invitations/{plain['id']}", headers=as_admin).status_code == 204
 
 
 def test_list_pending_with_included_and_statuses(cast, api, as_admin):
@@ -310,7 +327,7 @@ def test_invitation_routes_need_a_token(cast, api):
 
 def test_a_deleted_team_drops_out_of_pending_invitations(cast, api, as_admin, other_team):
     created = invite(api, as_admin, teams=[{"teamId": cast.team.id}, {"teamId": other_team.id}])
-    assert invitations.drop_team_placements(other_team) == 1
+    teams.delete_team(other_team, cast.owner.member)
     body = ok(api.get("/org/invitations", headers=as_admin))
     assert [p["teamId"] for p in body["items"][0]["teams"]] == [cast.team.id]
     assert body["items"][0]["id"] == created["id"]

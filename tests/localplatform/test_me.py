@@ -1,6 +1,6 @@
 """GET /me (§3.3.1)."""
 
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -34,7 +34,7 @@ def test_organizations_list_every_active_membership(cast, api, login):
     other = directory.add_member(cast.other_org, cast.member.user, [directory.role("auditor")])
     third_owner = directory.create_user("t@initech.test", "irrelevant-password", "Tia", "Third", email_verified=True)
     third, _ = directory.create_organization("Initech", third_owner)
-    directory.deactivate_member(directory.add_member(third, cast.member.user))
+    members.deactivate_member(directory.add_member(third, cast.member.user))
     body = ok(api.get("/me", headers=bearer(login(cast.member, organizationId=cast.org.id)["accessToken"])))
     listed = [(o["organization"]["name"], o["memberId"], o["roleIds"]) for o in body["organizations"]]
     assert listed == [

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 import pytest
 
 from localplatform.identity.models import Member
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
+from localplatform.identity.services import teams as team_service
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -88,13 +89,13 @@ def test_filter_by_team_includes_inherited_members(cast, api, headers):
     assert emails(body) == ["admin@acme.test", "member@acme.test", "owner@acme.test"]
     assert auditor.id not in [row["memberId"] for row in body["items"]]
     assert search(api, headers, **{"filter[teamId]": "NOSUCHTEAM"})["total"] == 0
-    globex_team = directory.create_team(cast.other_org, "Globex Ops", cast.outsider.member)
+    globex_team = team_service.create_team(cast.other_org, "Globex Ops", cast.outsider.member)
     assert search(api, headers, **{"filter[teamId]": globex_team.id})["total"] == 0
 
 
 def test_filter_by_account_type_and_status(cast, api, headers):
     external = add(cast, "ext@partner.test", "Eve", "External", account_type=Member.EXTERNAL)
-    directory.deactivate_member(cast.admin.member)
+    members.deactivate_member(cast.admin.member)
     assert emails(search(api, headers, **{"filter[accountType]": "external"})) == ["ext@partner.test"]
     assert emails(search(api, headers, **{"filter[status]": "deactivated"})) == ["admin@acme.test"]
     active = search(api, headers, **{"filter[status]": "active", "filter[accountType]": "managed"})
@@ -153,11 +154,11 @@ def test_query_count_does_not_grow_with_the_organization(cast, api, headers, dja
 
     search(api, headers)  # warms the role catalogue cache
     small = count_queries()
-    teams = [directory.create_team(cast.org, f"Team {n}", None) for n in range(6)]
+    teams = [team_service.create_team(cast.org, f"Team {n}", None) for n in range(6)]
     for n in range(60):
         member = add(cast, f"bulk{n}@acme.test", "Bulk", f"Member {n:02}", role=["member", "auditor"][n % 2])
-        directory.add_team_member(teams[n % 6], member)
-        directory.add_team_member(teams[(n + 1) % 6], member)
+        team_service.add_member(teams[n % 6], member)
+        team_service.add_member(teams[(n + 1) % 6], member)
     large = count_queries()
     assert large == small
     with django_assert_max_num_queries(12):

@@ -4,7 +4,7 @@ import pytest
 
 from localplatform.events.models import Event
 from localplatform.identity.models import Login, Member
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -130,6 +130,18 @@ def test_only_owners_act_on_owners(cast, api, as_admin, as_owner):
     assert ok(api.patch(url, json={"displayName": "Olivia O."}, headers=as_owner), 200)
 
 
+def test_only_owners_change_any_role_of_an_owner(cast, api, as_admin, as_owner):
+    """§1.13 (revised 2026-12): an Admin cannot change an Owner's other roles, even keeping Owner."""
+    url = f"/org/members/{cast.owner.member.id}/roles"
+    for role_ids in ([role_id("owner"), role_id("auditor")], [role_id("owner")], [role_id("admin")]):
+        assert_error(api.put(url, json={"roleIds": role_ids}, headers=as_admin), 403, "owner_role_required")
+    assert [r.key for r in cast.owner.member.roles.all()] == ["owner"]
+    # Their own roles stay theirs to change, and an Owner changes another Owner's.
+    ok(api.put(url, json={"roleIds": [role_id("owner"), role_id("auditor")]}, headers=as_owner), 204)
+    own = {"roleIds": [role_id("admin"), role_id("auditor")]}
+    ok(api.put(f"/org/members/{cast.admin.member.id}/roles", json=own, headers=as_admin), 204)
+
+
 def test_last_owner_cannot_be_demoted_deactivated_or_removed(cast, api, as_owner, login):
     owner_id = cast.owner.member.id
     demote = api.put(f"/org/members/{owner_id}/roles", json={"roleIds": [role_id("admin")]}, headers=as_owner)
@@ -141,7 +153,7 @@ def test_last_owner_cannot_be_demoted_deactivated_or_removed(cast, api, as_owner
         cast.org, directory.create_user("o2@acme.test", None, "Otto", "Two", email_verified=True)
     )
     second.roles.set([directory.role("owner")])
-    directory.deactivate_member(second)
+    members.deactivate_member(second)
     assert_error(api.delete(f"/org/members/{owner_id}", headers=as_owner), 409, "last_owner")
     # With a second active Owner, demotion works.
     Member.objects.filter(pk=second.pk).update(status=Member.ACTIVE)

@@ -3,6 +3,7 @@
 import pytest
 
 from localplatform.identity.services import directory
+from localplatform.identity.services import teams as team_service
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -33,8 +34,8 @@ class TestTeams:
         assert team["createdBy"] == cast.owner.member.id
 
     def test_search_sort_and_pages(self, cast, api, member_headers):
-        directory.create_team(cast.org, "analytics engineering", None, "dbt models")
-        directory.create_team(cast.org, "Growth", None, "Experiments and funnels")
+        team_service.create_team(cast.org, "analytics engineering", None, "dbt models")
+        team_service.create_team(cast.org, "Growth", None, "Experiments and funnels")
         assert self.names(ok(api.get("/org/teams", headers=member_headers))) == [
             "analytics engineering",
             "Data Platform",
@@ -50,7 +51,7 @@ class TestTeams:
         assert empty == {"total": 0, "items": []}
 
     def test_other_organizations_teams_are_invisible(self, cast, api, login):
-        directory.create_team(cast.other_org, "Globex Ops", cast.outsider.member)
+        team_service.create_team(cast.other_org, "Globex Ops", cast.outsider.member)
         body = ok(api.get("/org/teams", headers=bearer(login(cast.outsider)["accessToken"])))
         assert self.names(body) == ["Globex Ops"]
 

@@ -56,6 +56,22 @@ def test_the_outbox_is_absent_when_smtp_is_configured(db, site, settings):
     assert site.get(f"/_local/outbox/{message.id}").status_code == 404
 
 
+def test_the_outbox_is_absent_outside_the_local_profile(db, site, settings):
+    OutboxMessage.objects.create(to=["a@example.com"], subject="s", text="t")
+    settings.LAKESAIL_LOCAL_MODE = False
+    assert site.get("/_local/outbox").status_code == 404
+    message = OutboxMessage.objects.get()
+    assert site.get(f"/_local/outbox/{message.id}").status_code == 404
+
+
+def test_without_smtp_or_the_local_profile_mail_is_dropped_unread(cast, api, settings, caplog):
+    settings.MAILERS = {"default": {"BACKEND": "localplatform.accounts.mail.UnconfiguredBackend"}}
+    assert api.post("/auth/login/code", json={"email": "admin@acme.test"}).status_code == 204
+    assert OutboxMessage.objects.count() == 0
+    [record] = [r for r in caplog.records if r.name == "localplatform.mail"]
+    assert "SMTP_HOST is not configured" in record.getMessage() and "admin@acme.test" not in record.getMessage()
+
+
 class Inbox:
     """An aiosmtpd handler keeping what it received."""
 
@@ -99,7 +115,7 @@ def test_signup_verification_goes_through_a_real_smtp_server(db, api, settings, 
         "familyName": "Smtp",
         "organizationName": "Mail Co",
     }
-    assert api.post("/auth/signup", json=body).status_code == 201
+    assert api.post("/auth/signup", json=body).status_code == 202
     deadline = time.time() + 5
     while not inbox.envelopes and time.time() < deadline:
         time.sleep(0.05)

@@ -3,7 +3,7 @@
 import pytest
 
 from localplatform.identity.catalog import BUNDLES, ROLES
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.conftest import bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -42,7 +42,7 @@ def test_org_roles_with_counts(cast, api, headers):
 
 
 def test_counts_are_per_organization(cast, api, login):
-    directory.deactivate_member(cast.admin.member)  # still holds the role
+    members.deactivate_member(cast.admin.member)  # still holds the role
     body = ok(api.get("/org/roles", headers=bearer(login(cast.outsider)["accessToken"])))
     assert summaries(body)["owner"][0] == 1
     assert summaries(body)["admin"][0] == 0

@@ -4,7 +4,7 @@ import pytest
 
 from localplatform.events.models import Event
 from localplatform.identity.models import TeamMember
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
 from tests.conftest import _person, bearer
 from tests.localplatform.helpers import assert_error, ok
 
@@ -12,6 +12,14 @@ from tests.localplatform.helpers import assert_error, ok
 @pytest.fixture
 def as_(login):
     return lambda person: bearer(login(person)["accessToken"])
+
+
+@pytest.fixture(autouse=True)
+def only_this_tests_events(db, request):
+    """Forget the events the cast emitted (its team and team memberships), so a test reads only its own."""
+    if "cast" in request.fixturenames:
+        request.getfixturevalue("cast")
+        Event.objects.all().delete()
 
 
 @pytest.fixture
@@ -97,7 +105,7 @@ class TestAdd:
     def test_conflicts(self, cast, api, as_, newcomer):
         headers = as_(cast.owner)
         assert_error(api.put(members_url(cast.team, cast.member), json={}, headers=headers), 409, "already_exists")
-        directory.deactivate_member(newcomer.member)
+        members.deactivate_member(newcomer.member)
         assert_error(api.put(members_url(cast.team, newcomer), json={}, headers=headers), 409, "invalid_state")
         assert not Event.objects.exists()
 

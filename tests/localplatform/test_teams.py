@@ -18,6 +18,14 @@ def as_(login):
     return lambda person: bearer(login(person)["accessToken"])
 
 
+@pytest.fixture(autouse=True)
+def only_this_tests_events(db, request):
+    """Forget the events the cast emitted (its team and team memberships), so a test reads only its own."""
+    if "cast" in request.fixturenames:
+        request.getfixturevalue("cast")
+        Event.objects.all().delete()
+
+
 def role_id(key: str) -> str:
     return directory.role(key).id
 

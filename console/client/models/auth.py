@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from console.client.models.common import Model, Organization, User
+from console.client.models.common import Model
 
 
 class TokenResponse(Model):
@@ -22,12 +22,6 @@ class MfaChallenge(Model):
     mfa_token: str = Field(repr=False)
     methods: list[str] = []
     expires_in: int = 300
-
-
-class SignupResult(Model):
-    user: User
-    organization: Organization
-    email_verification_required: bool = True
 
 
 class EmailVerified(Model):

@@ -128,16 +128,3 @@ def make_primary(user: User, email: str) -> None:
     user.email_verified = True
     user.save(update_fields=["email", "email_verified"])
     Member.objects.filter(user=user).update(sort_email=user.email)
-
-
-def email_data(address: EmailAddress) -> dict:
-    """Email (§2.1)."""
-    row = record(address)
-    return {
-        "id": row.id,
-        "email": address.email,
-        "primary": address.primary,
-        "verified": address.verified,
-        "verifiedAt": row.verified_at if address.verified else None,
-        "createdAt": row.created_at,
-    }

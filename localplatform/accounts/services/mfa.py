@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from localplatform.accounts.models import PendingTotp, TrustedDevice
-from localplatform.errors import PlatformError, invalid
+from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.identity.models import Login, Organization, User
 from localplatform.identity.services.tokens import revoke_all_logins
 
@@ -131,3 +131,16 @@ def reset_own(user: User, password: str | None, code: str | None) -> None:
     if code is not None and not check_totp(user, code):
         raise invalid({"code": "incorrect code"}, "The code does not match your authenticator app.")
     reset(user)
+
+
+def trusted_devices(user: User) -> list[TrustedDevice]:
+    """The user's unexpired devices that skip the MFA step, most recently used first."""
+    devices = TrustedDevice.objects.filter(user=user, expires_at__gt=timezone.now())
+    return list(devices.order_by("-last_used_at", "id"))
+
+
+def forget_trusted_device(user: User, device_id: str) -> None:
+    """Forget one of the user's devices, so its next login needs MFA again; 404 for anyone else's."""
+    deleted, _ = TrustedDevice.objects.filter(pk=device_id, user=user, expires_at__gt=timezone.now()).delete()
+    if not deleted:
+        raise not_found("trusted device")

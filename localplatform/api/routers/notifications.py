@@ -10,12 +10,11 @@ from typing import Any
 from ninja import Query, Router, Status
 from pydantic import Field
 
-from localplatform.api import notification_shapes as shapes
 from localplatform.api import throttle
 from localplatform.api.auth import BearerAuth
 from localplatform.api.pagination import MarkerQuery, decode_marker, encode_marker
-from localplatform.api.schemas import Id, Input
-from localplatform.api.shapes import errors, member_data, team_summary_data
+from localplatform.api.shapes import notifications as shapes
+from localplatform.api.shapes.common import Id, Input, errors, member_data, team_summary_data
 from localplatform.notifications import catalog, pipeline, queries, services
 from localplatform.notifications.models import Channel, Rule
 

@@ -17,11 +17,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from localplatform.errors import PlatformError, invalid
+from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, User
 from localplatform.identity.services import directory
-from localplatform.identity.services.members import emit_joined
+from localplatform.identity.services import teams as team_service
+from localplatform.identity.services.members import emit_joined, holds_owner
+from localplatform.paging import page_of
 
 
 def new_token() -> str:
@@ -51,6 +53,32 @@ def with_status(queryset, status: str, now=None):
     if status == Invitation.EXPIRED:
         return queryset.filter(Q(status=Invitation.EXPIRED) | Q(status=Invitation.PENDING, expires_at__lte=now))
     return queryset.filter(status=status)
+
+
+def invitation_in(organization: Organization, invitation_id: str) -> Invitation:
+    """An invitation of this organization, or 404."""
+    invitation = (
+        Invitation.objects.select_related("organization").filter(organization=organization, id=invitation_id).first()
+    )
+    if invitation is None:
+        raise not_found("invitation")
+    return invitation
+
+
+def list_invitations(
+    organization: Organization, status: str, page: int, limit: int, now
+) -> tuple[int, list[Invitation], list[Member]]:
+    """A page of the invitations with this (computed) status, newest first, and the members who sent or accepted."""
+    invitations = with_status(Invitation.objects.filter(organization=organization), status, now)
+    total, found = page_of(invitations.order_by("-created_at", "id"), page, limit)
+    member_ids = {i.invited_by for i in found} | {i.accepted_by for i in found if i.accepted_by}
+    members = Member.objects.filter(organization=organization, id__in=member_ids).select_related("user")
+    return total, found, list(members.order_by("sort_name", "id"))
+
+
+def inviter_of(invitation: Invitation) -> Member | None:
+    """The member who sent the invitation, if they are still a member."""
+    return Member.objects.select_related("user").filter(pk=invitation.invited_by).first()
 
 
 def _email_addresses():
@@ -139,10 +167,21 @@ def invitation_event(invitation: Invitation, type: str, actor_id: str | None) ->
     )
 
 
+def grants_owner(invitation: Invitation) -> bool:
+    return Role.objects.filter(id__in=invitation.role_ids, key="owner").exists()
+
+
+def guard_owner_invitation(invitation: Invitation, by: Member) -> None:
+    """403 owner_role_required when a non-Owner resends or cancels an invitation granting Owner (§1.13, 2026-12)."""
+    if grants_owner(invitation) and not holds_owner(by):
+        raise PlatformError(
+            "owner_role_required", "Only an Owner can resend or cancel an invitation that grants the Owner role."
+        )
+
+
 @transaction.atomic
 def create_invitation(
     by: Member,
-    by_is_owner: bool,
     email: str,
     role_ids: list[str] | None,
     teams: list[dict],
@@ -155,7 +194,7 @@ def create_invitation(
     email = normalize_email(email)
     roles = resolve_roles(role_ids, Role.ORGANIZATION, "roleIds") or [organization.default_role]
     placements = resolve_placements(organization, teams)
-    if any(r.key == "owner" for r in roles) and not by_is_owner:
+    if any(r.key == "owner" for r in roles) and not holds_owner(by):
         raise PlatformError("owner_role_required", "Only an Owner can invite someone as an Owner.")
     if Member.objects.filter(organization=organization, user__in=users_with_address(email)).exists():
         raise PlatformError("already_exists", f"{email} already belongs to a member of this organization.")
@@ -186,6 +225,7 @@ def create_invitation(
 @transaction.atomic
 def resend_invitation(invitation: Invitation, by: Member, base_url: str) -> Invitation:
     """A fresh token and expiry, mailed again; the old token stops working. Revives an expired invitation."""
+    guard_owner_invitation(invitation, by)
     if invitation.status in (Invitation.ACCEPTED, Invitation.CANCELLED):
         raise PlatformError("invalid_state", f"The invitation is {invitation.status} and cannot be resent.")
     now = timezone.now()
@@ -203,6 +243,7 @@ def resend_invitation(invitation: Invitation, by: Member, base_url: str) -> Invi
 @transaction.atomic
 def cancel_invitation(invitation: Invitation, by: Member) -> Invitation:
     """Withdraw a pending invitation; the record stays as cancelled."""
+    guard_owner_invitation(invitation, by)
     if invitation.effective_status() != Invitation.PENDING:
         raise PlatformError("invalid_state", f"The invitation is {invitation.effective_status()}, not pending.")
     invitation.status = Invitation.CANCELLED
@@ -270,16 +311,8 @@ def _accept(token: str, user: User | None, signup: dict | None) -> tuple[Member,
         team = teams.get(placement["teamId"])
         if team is None:  # deleted since the invitation was sent
             continue
-        directory.add_team_member(team, member, list(Role.objects.filter(id__in=placement["roleIds"], scope=Role.TEAM)))
-        emit(
-            organization.id,
-            "team.member_added",
-            "team",
-            team.id,
-            team.name,
-            data={"teamId": team.id, "teamName": team.name, "memberId": member.id, "actorMemberId": member.id},
-            team_ids=[team.id],
-        )
+        roles = list(Role.objects.filter(id__in=placement["roleIds"], scope=Role.TEAM))
+        team_service.add_member(team, member, roles, by=member)
     invitation.status = Invitation.ACCEPTED
     invitation.accepted_at = now
     invitation.accepted_by = member.id
@@ -287,8 +320,7 @@ def _accept(token: str, user: User | None, signup: dict | None) -> tuple[Member,
     invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
     invitation_event(invitation, "invitation.accepted", member.id)
     emit_joined(member, member.id)
-    member.refresh_from_db()
-    return member, user
+    return Member.objects.select_related("user", "organization").get(pk=member.pk), user
 
 
 def create_invited_user(email: str, signup: dict) -> User:
@@ -345,14 +377,3 @@ def expire_invitations(now=None) -> int:
                 invitation_event(Invitation.objects.get(pk=pk), "invitation.expired", None)
                 expired += 1
     return expired
-
-
-def drop_team_placements(team: Team) -> int:
-    """A deleted team leaves pending invitations (§3.10.4): remove its placement from each; the count."""
-    changed = 0
-    for invitation in pending(Invitation.objects.filter(organization_id=team.organization_id)):
-        teams = [p for p in invitation.teams if p["teamId"] != team.id]
-        if len(teams) != len(invitation.teams):
-            Invitation.objects.filter(pk=invitation.pk).update(teams=teams)
-            changed += 1
-    return changed

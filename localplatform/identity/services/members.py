@@ -1,20 +1,41 @@
 """Member administration (contract §3.13): profile, account type, status, org roles and removal.
 
 The rules that keep an organization from locking itself out live here: only Owners grant or revoke
-the Owner role or act on another Owner (403 owner_role_required), and the last active Owner can be
-neither removed, demoted nor deactivated (409 last_owner).
+the Owner role or act on another Owner, any of whose roles included (403 owner_role_required), and the
+last active Owner can be neither removed, demoted nor deactivated (409 last_owner).
+
+Every change that can drop an Owner first locks the organization's row (lock_organization), then reads
+the Owners and the caller's own roles again: two Owners demoting each other at the same moment run one
+after the other, and the second sees that it would leave none (on PostgreSQL as on SQLite).
 """
+
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from localplatform.errors import PlatformError
 from localplatform.events import emit
-from localplatform.identity.models import Member, Role, Team, TeamMember, User
+from localplatform.identity.models import Member, Organization, Role, Team, User
+from localplatform.identity.services import directory, teams
 from localplatform.identity.services.permissions import Access
 from localplatform.identity.services.tokens import revoke_all_logins
 
 PROFILE_FIELDS = ("given_name", "family_name", "display_name")
+
+
+@dataclass
+class MemberDetail:
+    """A member with their teams by name: (team, member count, team role ids, inherited), from teams.teams_of."""
+
+    member: Member
+    teams: list[tuple[Team, int, list[str], bool]]
+
+
+def describe_member(organization: Organization, member_id: str) -> MemberDetail:
+    """A member of this organization (404 otherwise) with their team memberships, inherited ones included."""
+    member = directory.member_in(organization, member_id)
+    return MemberDetail(member, teams.teams_of(member))
 
 
 def role_ids_of(member: Member) -> list[str]:
@@ -24,6 +45,11 @@ def role_ids_of(member: Member) -> list[str]:
 
 def holds_owner(member: Member) -> bool:
     return member.roles.filter(key="owner").exists()
+
+
+def lock_organization(organization_id: str) -> None:
+    """Hold the organization's row lock until the transaction ends; taken first by every path that can drop an Owner."""
+    Organization.objects.select_for_update().only("pk").get(pk=organization_id)
 
 
 def counting_owners(organization_id: str):
@@ -48,8 +74,11 @@ def guard_last_owner(member: Member, action: str) -> None:
 
 
 def guard_owner_target(access: Access, member: Member) -> None:
-    """403 owner_role_required when a non-Owner acts on another member who holds the Owner role (§1.13)."""
-    if member.pk != access.member.pk and not access.is_owner and holds_owner(member):
+    """403 owner_role_required when a non-Owner acts on another member who holds the Owner role (§1.13).
+
+    Reads the caller's roles again (not the token's snapshot): call it under lock_organization.
+    """
+    if member.pk != access.member.pk and holds_owner(member) and not holds_owner(access.member):
         raise PlatformError("owner_role_required", "Only an Owner can change or remove another Owner.")
 
 
@@ -83,6 +112,8 @@ def emit_joined(member: Member, actor_id: str | None) -> None:
 @transaction.atomic
 def update_member(access: Access, member: Member, changes: dict) -> Member:
     """PATCH /org/members/{member}: profile fields (given_name, family_name, display_name), account_type, status."""
+    lock_organization(member.organization_id)
+    member.refresh_from_db(fields=["status", "account_type"])
     guard_owner_target(access, member)
     user = member.user
     profile = {name: changes[name] for name in PROFILE_FIELDS if name in changes}
@@ -121,12 +152,27 @@ def update_member(access: Access, member: Member, changes: dict) -> Member:
 
 
 @transaction.atomic
+def deactivate_member(member: Member, by: Member | None = None) -> Member:
+    """Deactivate a membership (not the last Owner) and end the member's logins in that organization."""
+    lock_organization(member.organization_id)
+    guard_last_owner(member, "deactivated")
+    member.status = Member.DEACTIVATED
+    member.updated_at = timezone.now()
+    member.updated_by = by.id if by else None
+    member.save(update_fields=["status", "updated_at", "updated_by"])
+    revoke_all_logins(member.user, member.organization)
+    return member
+
+
+@transaction.atomic
 def replace_roles(access: Access, member: Member, roles: list[Role]) -> bool:
     """PUT /org/members/{member}/roles: replace every org role; True when the set changed."""
+    lock_organization(member.organization_id)
+    guard_owner_target(access, member)  # any role of an Owner, not only Owner itself (§1.13, 2026-12)
     previous = role_ids_of(member)
-    owner = next(r for r in Role.objects.filter(key="owner"))
+    owner = Role.objects.get(key="owner")
     had_owner, gets_owner = owner.id in previous, any(r.id == owner.id for r in roles)
-    if had_owner != gets_owner and not access.is_owner:
+    if had_owner != gets_owner and not holds_owner(access.member):
         raise PlatformError("owner_role_required", "Only an Owner can grant or revoke the Owner role.")
     if had_owner and not gets_owner:
         guard_last_owner(member, "demoted")
@@ -143,22 +189,11 @@ def replace_roles(access: Access, member: Member, roles: list[Role]) -> bool:
 @transaction.atomic
 def remove_member(access: Access, member: Member) -> None:
     """DELETE /org/members/{member}: end the membership, its roles, team memberships and logins here."""
+    lock_organization(member.organization_id)
     guard_owner_target(access, member)
     guard_last_owner(member, "removed")
     role_ids = role_ids_of(member)
-    teams = list(Team.objects.filter(memberships__member=member).order_by("name"))
-    actor_id = access.member.id
-    for team in teams:
-        emit(
-            member.organization_id,
-            "team.member_removed",
-            "team",
-            team.id,
-            team.name,
-            data={"teamId": team.id, "teamName": team.name, "memberId": member.id, "actorMemberId": actor_id},
-            team_ids=[team.id],
-        )
-    member_event(member, "member.removed", actor_id, role_ids)
-    TeamMember.objects.filter(member=member).delete()
+    teams.leave_all(member, access.member)
+    member_event(member, "member.removed", access.member.id, role_ids)
     revoke_all_logins(member.user, member.organization)
     member.delete()

@@ -59,10 +59,6 @@ class Access:
                 granted |= mapping.get(role.id, frozenset())
         return {team_id: frozenset(granted) for team_id, granted in result.items()}
 
-    @property
-    def is_owner(self) -> bool:
-        return any(role.key == "owner" for role in self.member.roles.all())
-
     def has(self, relation: str) -> bool:
         """R@org: one of the member's org roles grants the relation."""
         return relation in self.relations

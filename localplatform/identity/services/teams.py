@@ -1,14 +1,15 @@
 """Teams and their members (contract §3.10, §1.13): the rules, the permission checks and the team events (§2.7).
 
-Every change goes through here, so `team.*` events fire whatever the caller (API, invitations, seed).
-The low-level writes are directory.create_team / directory.add_team_member; this module adds the
-organization's rules around them and emits the events with the §4.1 `data`.
+The one path for every team creation and team-membership change, whoever the caller (API, invitations,
+leaving the organization, seed, tests): the rules, the writes and the `team.*` events with the §4.1
+`data` all live here, so no caller creates a team or a membership, or emits a team event, on its own.
 """
 
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from localplatform.errors import PlatformError, invalid, not_found
@@ -16,6 +17,7 @@ from localplatform.events import emit
 from localplatform.identity.models import Invitation, Member, Organization, Role, Team, TeamMember
 from localplatform.identity.services import directory
 from localplatform.identity.services.permissions import Access
+from localplatform.paging import page_of
 
 
 def get_team(organization: Organization, team_id: str) -> Team:
@@ -33,6 +35,27 @@ def with_member_count(organization: Organization) -> QuerySet[Team]:
 
 def member_count(team: Team) -> int:
     return TeamMember.objects.filter(team=team).count()
+
+
+def list_teams(
+    organization: Organization, search: str, descending: bool, page: int, limit: int
+) -> tuple[int, list[Team]]:
+    """The teams matching `search` in name or description, by name, with `member_count` (GET /org/teams)."""
+    found = with_member_count(organization)
+    if search:
+        found = found.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    name = Lower("name")
+    return page_of(found.order_by(name.desc() if descending else name.asc(), "id"), page, limit)
+
+
+def list_team_members(
+    team: Team, sort_by: str, descending: bool, page: int, limit: int
+) -> tuple[int, list[Member], dict[str, TeamMember]]:
+    """A page of the team's members (inherited Team Admins included) by name or email, with their memberships."""
+    column = "sort_email" if sort_by == "email" else "sort_name"
+    members = members_of(team).order_by(f"-{column}" if descending else column, "id")
+    total, found = page_of(members.select_related("user"), page, limit)
+    return total, found, memberships_of(team, [member.id for member in found])
 
 
 def require_in_team(access: Access, relation: str, team: Team) -> None:
@@ -88,14 +111,21 @@ def create_team(
     """A new team: the name is unique per organization in any letter case; the creator joins as Team Admin."""
     name = name.strip()
     _check_name(organization, name)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            team = directory.create_team(organization, name, None, description, default_role)
+            team = Team.objects.create(
+                organization=organization,
+                name=name,
+                description=(description or "").strip() or None,
+                default_role=default_role or directory.role("contributor"),
+                created_at=now,
+                updated_at=now,
+                created_by=by.id if by else None,
+                updated_by=by.id if by else None,
+            )
     except IntegrityError:  # a concurrent create took the name between the check and the insert
         raise PlatformError("already_exists", f"A team named “{name}” already exists in this organization.") from None
-    if by is not None:
-        Team.objects.filter(pk=team.pk).update(created_by=by.id, updated_by=by.id)
-        team.created_by = team.updated_by = by.id
     _event(team, "team.created", by)
     if by is not None:
         add_member(team, by, [directory.role("team_admin")], by=by)
@@ -143,13 +173,14 @@ def delete_team(team: Team, by: Member | None) -> None:
 
 
 @transaction.atomic
-def add_member(team: Team, member: Member, roles: list[Role] | None, by: Member | None) -> TeamMember:
+def add_member(team: Team, member: Member, roles: list[Role] | None = None, by: Member | None = None) -> TeamMember:
     """An explicit membership (roles default to the team's default role); 409 when it exists or the member is off."""
     if member.status != Member.ACTIVE:
         raise PlatformError("invalid_state", "The member is deactivated; reactivate them before adding them to a team.")
     if TeamMember.objects.filter(team=team, member=member).exists():
         raise PlatformError("already_exists", "The member is already on this team; change their roles instead.")
-    membership = directory.add_team_member(team, member, roles or None)
+    membership = TeamMember.objects.create(team=team, member=member, added_at=timezone.now())
+    membership.roles.set(roles or [team.default_role])
     _event(team, "team.member_added", by, member)
     return membership
 
@@ -179,6 +210,13 @@ def replace_roles(team: Team, member: Member, roles: list[Role]) -> TeamMember:
         raise not_found("team member")
     membership.roles.set(roles)
     return membership
+
+
+@transaction.atomic
+def leave_all(member: Member, by: Member | None) -> None:
+    """End every explicit team membership of a member who leaves or is removed from the organization."""
+    for team in Team.objects.filter(memberships__member=member).order_by("name"):
+        remove_member(team, member, by)
 
 
 def inherits(member: Member) -> bool:

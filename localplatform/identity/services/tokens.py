@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from localplatform.errors import PlatformError
+from localplatform.errors import PlatformError, not_found
 from localplatform.identity.devices import describe_device
 from localplatform.identity.models import Login, Member, Organization, RefreshToken, User
 from localplatform.ids import new_id
@@ -187,6 +187,20 @@ def default_organization(user: User) -> Organization | None:
 def revoke_login(login: Login) -> None:
     """End a login at once: its access tokens and refresh tokens stop working."""
     Login.objects.filter(pk=login.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def live_logins(user: User) -> list[Login]:
+    """The user's unrevoked, unexpired logins, most recently used first (GET /me/logins)."""
+    logins = Login.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return list(logins.order_by("-last_used_at", "id"))
+
+
+def revoke_own_login(user: User, login_id: str) -> None:
+    """End one of the user's live logins; 404 for anyone else's, or one already ended."""
+    login = Login.objects.filter(pk=login_id, user=user, revoked_at__isnull=True).first()
+    if login is None or not login.is_live:
+        raise not_found("login")
+    revoke_login(login)
 
 
 def revoke_all_logins(user: User, organization: Organization | None = None) -> int:

@@ -14,7 +14,8 @@ from django.db import transaction
 
 from localplatform.identity import demo_people
 from localplatform.identity.models import Member, Organization, Team, TeamMember, User
-from localplatform.identity.services import directory
+from localplatform.identity.services import directory, members
+from localplatform.identity.services import teams as team_service
 
 ORGANIZATION_NAME = "Acme Analytics"
 OWNER_EMAIL = "owner@acme.test"
@@ -227,14 +228,14 @@ class Seeder:
         account_type = Member.EXTERNAL if person.external else Member.MANAGED
         member = directory.add_member(organization, user, [directory.role(person.role)], account_type, by=owner)
         if person.deactivated:
-            directory.deactivate_member(member, by=owner)
+            members.deactivate_member(member, by=owner)
         self.count("members")
         return member
 
     def team(self, organization: Organization, spec: TeamSpec) -> None:
         team = Team.objects.filter(organization=organization, name__iexact=spec.name).first()
         if team is None:
-            team = directory.create_team(organization, spec.name, self.members[spec.lead], spec.description)
+            team = team_service.create_team(organization, spec.name, self.members[spec.lead], spec.description)
             self.count("teams")
         placements = [(spec.lead, "team_admin")]
         placements += [(name, "contributor") for name in spec.contributors]
@@ -242,5 +243,5 @@ class Seeder:
         for name, role_key in placements:
             member = self.members[name]
             if not TeamMember.objects.filter(team=team, member=member).exists():
-                directory.add_team_member(team, member, [directory.role(role_key)])
+                team_service.add_member(team, member, [directory.role(role_key)])
                 self.count("team memberships")

@@ -1,38 +1,58 @@
-"""Wire shapes of the identity entities (contract §2.1) and the functions that turn models into them.
+"""What several areas share: ids, timestamps, inputs, lists, the Error object and the identity entities (§2.1)."""
 
-Schema names are the contract's entity names and field names are the camelCase wire names, so the
-OpenAPI document reads like the contract. Routers return plain dicts built by the `*_data` functions
-below; ninja validates them against these schemas on the way out.
-"""
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated, Literal
 
-from typing import Any, Literal
-
+from django.db.models import Count
+from django.db.models.functions import Lower
 from ninja import Schema
+from pydantic import ConfigDict, PlainSerializer, StringConstraints
 
-from localplatform.api.schemas import Id, Page, Timestamp
 from localplatform.identity import models
 
-ObjectType = Literal[
-    "organization",
-    "team",
-    "connection",
-    "network",
-    "cluster",
-    "catalog",
-    "query",
-    "job",
-    "notebook",
-    "session",
-    "workload_config",
-    "secret",
-]
 
+def rfc3339(value: datetime) -> str:
+    """UTC, second precision, Z suffix (§1.3)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+Timestamp = Annotated[datetime, PlainSerializer(rfc3339, return_type=str)]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,20}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+EmailAddress = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
+class Input(Schema):
+    """Base of every request body: unknown fields are a 422 (§1.1)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmailIn(Input):
+    """`{ email }`: one-time codes, password reset, verification resend, adding an address."""
+
+    email: EmailAddress
+
+
+class Items[T](Schema):
+    """A list without paging: `{ items }`."""
+
+    items: list[T]
+
+
+class Page[T](Schema):
+    """Page style (§1.8): `{ total, items }`; list operations with `included` extend it."""
+
+    total: int
+    items: list[T]
+
+
+# --- Errors (documentation only: exception handlers build these bodies) -------------------------
 
 ErrorType = Literal[
     "validation", "authentication", "authorization", "not_found", "conflict", "rate_limited", "unavailable", "internal"
 ]
-
-# --- Errors (documentation only: exception handlers build these bodies) -------------------------
 
 
 class ErrorDetails(Schema):
@@ -59,6 +79,21 @@ def errors(*statuses: int) -> dict[int, type[Error]]:
 
 # --- Entities ------------------------------------------------------------------------------------
 
+ObjectType = Literal[
+    "organization",
+    "team",
+    "connection",
+    "network",
+    "cluster",
+    "catalog",
+    "query",
+    "job",
+    "notebook",
+    "session",
+    "workload_config",
+    "secret",
+]
+
 
 class Audited(Schema):
     createdAt: Timestamp
@@ -80,13 +115,6 @@ class Permission(Schema):
     systemOnly: bool
 
 
-class PermissionBundle(Schema):
-    key: str
-    name: str
-    description: str
-    relations: list[str]
-
-
 class Role(Audited):
     id: Id
     organizationId: Id
@@ -96,17 +124,6 @@ class Role(Audited):
     breakGlass: bool
     key: Literal["owner", "admin", "billing_viewer", "auditor", "member", "team_admin", "contributor", "viewer"]
     scope: Literal["organization", "team"]
-
-
-class RoleSummary(Schema):
-    role: Role
-    memberCount: int
-    permissionCount: int
-
-
-class RoleDetail(RoleSummary):
-    permissions: list[Permission]
-    bundles: list[PermissionBundle]
 
 
 class Team(Audited):
@@ -136,12 +153,6 @@ class User(Audited):
     accountType: Literal["managed", "external"] | None
 
 
-class ServiceAccount(Audited):
-    id: Id
-    username: str
-    description: str
-
-
 class Member(Audited):
     id: Id
     organizationId: Id
@@ -157,70 +168,8 @@ class Member(Audited):
     joinedAt: Timestamp
 
 
-class MyOrganization(Schema):
-    organization: Organization
-    memberId: Id
-    roleIds: list[Id]
-
-
-class Me(Schema):
-    root: dict[str, Any]
-    user: User | None
-    serviceAccount: ServiceAccount | None
-    organization: Organization | None
-    member: Member | None
-    organizations: list[MyOrganization]
-
-
-class TokenResponse(Schema):
-    accessToken: str
-    tokenType: Literal["Bearer", "DPoP"]
-    expiresIn: int
-    refreshToken: str
-    trustedDeviceToken: str | None = None  # present only after an MFA login that trusts the device
-    organizationId: Id | None
-    mfaEnrollmentRequired: bool
-
-
-class OrganizationSettings(Schema):
-    organizationId: Id
-    organizationName: str
-    requireDpop: bool
-    requireMfa: bool
-    sessionLifetimeMinutes: int
-    invitationExpiryHours: int
-    trustedDeviceLifetimeDays: int
-    defaultRoleId: Id
-    updatedAt: Timestamp
-    updatedBy: Id | None
-
-
-class MemberRow(Schema):
-    memberId: Id
-    roleIds: list[Id]
-    teamIds: list[Id]
-
-
-class MemberSearchIncluded(Schema):
-    members: list[Member]
-    roles: list[Role]
-    teams: list[TeamSummary]
-
-
-class MemberPage(Page[MemberRow]):
-    included: MemberSearchIncluded
-
-
-class RolePage(Page[RoleSummary]):
-    pass
-
-
-class TeamPage(Page[TeamSummary]):
-    pass
-
-
-class PermissionList(Schema):
-    items: list[Permission]
+class TeamRolesIncluded(Schema):
+    teamRoles: list[Role]
 
 
 # --- Model -> wire ---------------------------------------------------------------------------------
@@ -251,11 +200,6 @@ def permission_data(permission: models.Permission) -> dict:
     }
 
 
-def bundle_data(bundle: models.PermissionBundle, relations: list[str]) -> dict:
-    """PermissionBundle; `relations` are the bundle's relations, sorted."""
-    return {"key": bundle.key, "name": bundle.name, "description": bundle.description, "relations": relations}
-
-
 def role_data(role: models.Role, organization_id: str) -> dict:
     """Role; the catalogue is global, so `organizationId` is the organization in context."""
     return {
@@ -269,6 +213,16 @@ def role_data(role: models.Role, organization_id: str) -> dict:
         "key": role.key,
         "scope": role.scope,
     }
+
+
+def catalogue(scope: str, organization_id: str) -> list[dict]:
+    """The whole fixed role catalogue of one scope (§1.9)."""
+    return [role_data(role, organization_id) for role in models.Role.objects.filter(scope=scope)]
+
+
+def team_roles_included(organization_id: str) -> dict:
+    """`included.teamRoles`: the whole fixed team-role catalogue (§1.9)."""
+    return {"teamRoles": catalogue(models.Role.TEAM, organization_id)}
 
 
 def team_data(team: models.Team) -> dict:
@@ -286,6 +240,16 @@ def team_data(team: models.Team) -> dict:
 def team_summary_data(team: models.Team, member_count: int) -> dict:
     """TeamSummary: the team with its explicit membership count."""
     return {"team": team_data(team), "memberCount": member_count}
+
+
+def team_summaries(team_ids: Iterable[str]) -> list[dict]:
+    """TeamSummary of each team, by name; a fixed number of queries."""
+    teams = (
+        models.Team.objects.filter(id__in=set(team_ids))
+        .annotate(member_count=Count("memberships"))
+        .order_by(Lower("name"), "id")
+    )
+    return [team_summary_data(team, team.member_count) for team in teams]
 
 
 def user_data(user: models.User, member: models.Member | None) -> dict:
@@ -323,20 +287,4 @@ def member_data(member: models.Member) -> dict:
         "lastLoginAt": user.last_login_at,
         "joinedAt": member.joined_at,
         **audit_data(member),
-    }
-
-
-def settings_data(organization: models.Organization) -> dict:
-    """OrganizationSettings."""
-    return {
-        "organizationId": organization.id,
-        "organizationName": organization.name,
-        "requireDpop": organization.require_dpop,
-        "requireMfa": organization.require_mfa,
-        "sessionLifetimeMinutes": organization.session_lifetime_minutes,
-        "invitationExpiryHours": organization.invitation_expiry_hours,
-        "trustedDeviceLifetimeDays": organization.trusted_device_lifetime_days,
-        "defaultRoleId": organization.default_role_id,
-        "updatedAt": organization.updated_at,
-        "updatedBy": organization.updated_by,
     }

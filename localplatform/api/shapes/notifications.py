@@ -4,8 +4,7 @@ from typing import Any, Literal
 
 from ninja import Schema
 
-from localplatform.api.schemas import Id, Timestamp
-from localplatform.api.shapes import Audited, Member, TeamSummary
+from localplatform.api.shapes.common import Audited, Id, Member, TeamSummary, Timestamp
 from localplatform.notifications import configs
 from localplatform.notifications.models import Channel as ChannelModel
 from localplatform.notifications.models import Delivery as DeliveryModel
