@@ -5,7 +5,8 @@ other PlatformError ends here:
 - 401: the session is forgotten and the user is sent to sign in, coming back afterwards;
 - 503 (unreachable, timeout, 5xx): a retry page, for an htmx GET an inline retry block, and for an htmx
   POST nothing is swapped at all, so the form keeps what the user typed, with the message beside it;
-- 403, 404, 409, 429: a page in the app shell, or for htmx the platform's own message as a toast.
+- 403, 404, 409, 429: a page in the app shell, or for htmx the platform's own message as a toast;
+- 400 for a list's page marker (stale, or issued for other filters): the list's first page.
 """
 
 import json
@@ -17,8 +18,18 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from console.client.base import Platform
-from console.client.errors import Conflict, Forbidden, NotFound, PlatformError, RateLimited, Unauthorized, Unavailable
+from console.client.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PlatformError,
+    RateLimited,
+    Unauthorized,
+    Unavailable,
+)
 from console.client.transport import browser_origin
+from console.htmx import navigate
 from console.views.decorators import page_url, sign_in_redirect
 
 logger = logging.getLogger("console")
@@ -74,6 +85,8 @@ class PlatformMiddleware:
             return signed_out(request)
         if isinstance(exception, Unavailable):
             return unavailable(request, exception)
+        if isinstance(exception, BadRequest) and request.method == "GET" and "marker" in request.GET:
+            return first_page(request)
         for kind, (template, tone) in PAGES.items():
             if isinstance(exception, kind):
                 if request.htmx:
@@ -89,6 +102,14 @@ def signed_out(request):
     request.platform = None
     messages.info(request, "Your session has ended. Sign in again to continue.")
     return sign_in_redirect(request, next_url)
+
+
+def first_page(request):
+    """A list's page marker the platform no longer accepts (old, or for other filters): its first page instead."""
+    query = request.GET.copy()
+    del query["marker"]
+    messages.info(request, "That page of the list is no longer available; here is its first page.")
+    return navigate(request, request.path + (f"?{query.urlencode()}" if query else ""))
 
 
 def unavailable(request, error: Unavailable):

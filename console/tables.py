@@ -16,7 +16,7 @@ without JavaScript, and every link has a stable id so htmx puts focus back where
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -79,7 +79,7 @@ class Table:
     total: int | None = None  # page-numbered lists: the number of matches
     next_marker: str | None = None  # marker-paged lists: where the next page starts
     empty: Empty = field(default_factory=lambda: Empty("Nothing here yet"))
-    filtered_empty: Empty | None = None  # default: "Nothing matches" with a link that clears the filters
+    filtered_empty: Empty | None = None  # when filters hide every row (a "Clear filters" link is added)
     select: str = ""  # bulk selection: the row checkboxes' name ("" for none); the row partial draws them
     toolbar: str = ""  # "template.html#partial" drawn above the table while it has rows (a bulk bar)
     extra: dict[str, Any] = field(default_factory=dict)  # anything the row partial needs besides the row
@@ -123,13 +123,11 @@ class Table:
 
     @property
     def empty_state(self) -> Empty:
+        """The empty state; when filters hide every row, one that offers to clear them."""
         if not self.query.filtered:
             return self.empty
-        if self.filtered_empty is not None:
-            return self.filtered_empty
-        return Empty(
-            "Nothing matches", "Try another search, or clear the filters.", "search", self.clear_url, "Clear filters"
-        )
+        empty = self.filtered_empty or Empty("Nothing matches", "Try another search, or clear the filters.", "search")
+        return empty if empty.action_url else replace(empty, action_url=self.clear_url, action_label="Clear filters")
 
     @property
     def clear_url(self) -> str:

@@ -39,8 +39,9 @@ def wire_key(path: str) -> str:
 class PlatformForm(forms.Form):
     """A Django form whose submission the platform judges too."""
 
-    # Wire field path (camelCase, dotted) -> form field. Paths not listed fall back to their snake_case
-    # name when the form has such a field, else to a form-level error prefixed with `field_labels`.
+    # Wire field path (camelCase, dotted) -> form field. A path not listed is tried without its last parts
+    # ("config.headers.X-Team" -> "config.headers" -> "config"), then as its snake_case name; else the
+    # error is a form-level one.
     wire_fields: ClassVar[dict[str, str | None]] = {}
     # Where a 409 already_exists is shown (None: form-level).
     conflict_field: ClassVar[str | None] = None
@@ -71,7 +72,8 @@ class PlatformForm(forms.Form):
 
     def field_for(self, path: str) -> str | None:
         """The form field a wire path is about, or None for a form-level error."""
-        for candidate in (path, wire_key(path)):
+        parts = wire_key(path).split(".")
+        for candidate in (path, *(".".join(parts[:end]) for end in range(len(parts), 0, -1))):
             if candidate in self.wire_fields:
                 name = self.wire_fields[candidate]
                 return name if name in self.fields else None

@@ -62,6 +62,8 @@ class ListQuery(forms.Form):
             del self.fields["page"]
         else:
             del self.fields["marker"]
+        if not self.searchable:
+            del self.fields["q"]
         self.is_valid()
 
     # --- values --------------------------------------------------------------------------------
@@ -75,7 +77,7 @@ class ListQuery(forms.Form):
 
     @property
     def search(self) -> str | None:
-        return (self.value("q") or "").strip() or None
+        return (self.value("q") or "").strip() or None if "q" in self.fields else None
 
     @property
     def sort_value(self) -> str:
@@ -153,5 +155,7 @@ class ListQuery(forms.Form):
             field = self.fields[name]
             choices: list[tuple[str, str]] = self.options.get(name) or list(getattr(field, "choices", []))
             shown = dict(choices).get(value, value)
-            chips.append(Chip(str(field.label or name), str(shown), "?" + self.query(**{name: None, "page": None})))
+            chips.append(
+                Chip(str(field.label or name), str(shown), "?" + self.query(**{name: None}, page=None, marker=None))
+            )
         return chips

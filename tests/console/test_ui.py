@@ -11,7 +11,9 @@ from django.template import Context, RequestContext, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from console.client.errors import ValidationFailed
 from console.context_processors import NAVIGATION
+from console.forms.base import PlatformForm
 from console.forms.lists import ListQuery
 from console.htmx import targets
 from console.tables import Column, Empty, Table
@@ -346,3 +348,31 @@ def test_targets(headers, expected):
     request = RequestFactory().get("/", headers=headers)
     request.htmx = HtmxDetails(request)
     assert targets(request, "overview") is expected
+
+
+class MarkerQuery(ListQuery):
+    marker_paging = True
+    searchable = False
+    status = forms.ChoiceField(required=False, label="Status", choices=[("failed", "Failed")])
+
+
+def test_marker_lists_have_no_search_and_chips_start_over():
+    query = MarkerQuery({"q": "ignored", "status": "failed", "marker": "abc"})
+    assert "q" not in query.fields and not query.search
+    assert query.params() == {"limit": 50, "marker": "abc"}
+    assert [chip.remove_url for chip in query.chips()] == ["?"]  # the marker belonged to the filtered list
+
+
+class HeaderForm(PlatformForm):
+    url = forms.CharField(required=False)
+    headers = forms.CharField(required=False)
+    wire_fields = {"config.url": "url", "config.headers": "headers"}
+
+
+def test_platform_errors_land_on_the_field_of_the_nearest_known_path():
+    form = HeaderForm({})
+    assert form.is_valid()
+    form.add_platform_error(
+        ValidationFailed("No.", field_errors={"config.headers.X-Team": "not ASCII", "config.url": "no", "other": "?"})
+    )
+    assert form.errors == {"headers": ["not ASCII"], "url": ["no"], "__all__": ["?"]}
