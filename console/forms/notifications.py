@@ -1,12 +1,13 @@
-"""Notification channel and rule forms: fields per channel type, write-only secrets, platform errors at the field."""
+"""Notification forms: the lists' queries, channel fields per type with write-only secrets, rules, row actions."""
 
 from collections import defaultdict
 from typing import Any
 
 from django import forms
 
-from console.client.errors import Conflict, PlatformError, ValidationFailed
 from console.client.models.notifications import CHANNEL_TYPES, Channel, EventType, Rule
+from console.forms.base import PlatformForm
+from console.forms.lists import ID, ListQuery
 
 HEADER_ROWS = 2  # blank header rows offered besides the stored ones (no JavaScript needed to add one)
 SEVERITIES = [("critical", "Critical"), ("error", "Error"), ("warning", "Warning"), ("info", "Info")]
@@ -23,51 +24,58 @@ TYPE_FIELDS = {
     "pager_duty": ["integration_key", "severity", "events_url"],
     "rootly": ["token", "alert_source_url"],
 }
-# Platform fieldErrors (dotted wire paths) -> form fields
-WIRE_FIELDS = {
-    "name": "name",
-    "enabled": "enabled",
-    "teamId": "owner",
-    "memberId": "owner",
-    "config.memberId": "email_target",
-    "config.teamId": "email_target",
-    "config": None,
-    "config.webhookUrl": "webhook_url",
-    "config.url": "url",
-    "config.signingSecret": "signing_secret",
-    "config.integrationKey": "integration_key",
-    "config.severity": "severity",
-    "config.eventsUrl": "events_url",
-    "config.token": "token",
-    "config.alertSourceUrl": "alert_source_url",
-    "description": "description",
-    "eventTypes": "event_types",
-    "scopeType": "scope_type",
-    "resourceId": "resource_id",
-    "channelIds": "channel_ids",
-}
+DELIVERY_STATUSES = ("pending", "delivering", "delivered", "failed", "skipped")
 
 
-class PlatformErrorsMixin:
-    """Put a platform refusal (422 fieldErrors, 409) where the user looks, keeping what they typed."""
+class MarkerQuery(ListQuery):
+    """?marker=…: the notification lists page by the platform's marker (§1.8); none sorts or searches."""
 
-    def add_platform_error(self, error: PlatformError) -> None:
-        form: Any = self
-        if isinstance(error, ValidationFailed) and error.field_errors:
-            for wire, text in error.field_errors.items():
-                name = WIRE_FIELDS.get(wire) or WIRE_FIELDS.get(wire.split("[")[0].split(".headers")[0])
-                if wire.startswith("config.headers"):
-                    name = None
-                    text = f"Headers: {text}"
-                form.add_error(name if name in form.fields else None, text)
-        elif isinstance(error, Conflict) and error.code == "already_exists":
-            form.add_error("name" if "name" in form.fields else None, error.message)
-        else:
-            form.add_error(None, error.message)
+    marker_paging = True
+    searchable = False
+    page_size = 50
+    q = None  # no search: a stray ?q= must not count as a filter
 
 
-class ChannelForm(PlatformErrorsMixin, forms.Form):
+class DeliveryQuery(MarkerQuery):
+    """History: ?channel=…&rule=…&status=failed&marker=…; the channel and rule names come from the platform."""
+
+    channel = forms.RegexField(regex=ID, required=False, label="Channel")
+    rule = forms.RegexField(regex=ID, required=False, label="Rule")
+    status = forms.ChoiceField(
+        required=False, label="Status", choices=[(value, value.capitalize()) for value in DELIVERY_STATUSES]
+    )
+
+    def filters(self) -> dict[str, Any]:
+        return {"channel_id": self.value("channel"), "rule_id": self.value("rule"), "status": self.value("status")}
+
+
+class EnabledForm(PlatformForm):
+    """A row's switch (enable or disable a channel or rule); a refusal is shown at the row."""
+
+    enabled = forms.BooleanField(required=False)
+
+
+class ChannelForm(PlatformForm):
     """Create or edit one channel; only the fields of `channel_type` exist on an instance."""
+
+    # The platform's fieldErrors (§1.6) on the request body; "name" and "enabled" need no entry.
+    wire_fields = {
+        "teamId": "owner",
+        "memberId": "owner",
+        "config": None,
+        "config.memberId": "email_target",
+        "config.teamId": "email_target",
+        "config.webhookUrl": "webhook_url",
+        "config.url": "url",
+        "config.signingSecret": "signing_secret",
+        "config.headers": None,  # the header rows are not one field: their errors show above the form
+        "config.integrationKey": "integration_key",
+        "config.severity": "severity",
+        "config.eventsUrl": "events_url",
+        "config.token": "token",
+        "config.alertSourceUrl": "alert_source_url",
+    }
+    conflict_field = "name"
 
     name = forms.CharField(max_length=255)
     owner = forms.ChoiceField(label="Owner", help_text="Who manages this channel. It cannot change later.")
@@ -253,7 +261,13 @@ def initial_of(channel: Channel) -> dict[str, Any]:
     }
 
 
-class RuleForm(PlatformErrorsMixin, forms.Form):
+class RuleForm(PlatformForm):
+    """Create or edit one rule: events of one resource type, channels, scope and owner."""
+
+    # "eventTypes[3]", "channelIds[0]", "scopeType", "resourceId"… reach their snake_case fields unaided.
+    wire_fields = {"teamId": "owner", "memberId": "owner"}
+    conflict_field = "name"
+
     name = forms.CharField(max_length=255)
     description = forms.CharField(required=False, max_length=1023, widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ChoiceField(label="Owner", help_text="Who manages this rule. It cannot change later.")

@@ -1,65 +1,84 @@
 """Notification delivery history (contract §3.21.13): filters in the URL, self-refreshing rows, a detail panel."""
 
 import json
+from dataclasses import dataclass
 
-from django import forms
 from django.http import Http404
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from console.client import notifications as client
-from console.client.models.notifications import Delivery, MarkerPage
+from console.client.models.notifications import Channel, Delivery, MarkerPage, Rule
+from console.forms.notifications import DeliveryQuery
 from console.htmx import render_page, targets
+from console.tables import Column, Empty, Table
 from console.views.decorators import signed_in
+from console.views.notifications import marker_page
 
 LIST = "console/notifications/history/list.html"
 DETAIL = "console/notifications/history/detail.html"
-STATUSES = ["pending", "delivering", "delivered", "failed", "skipped"]
 POLL_SECONDS = 3  # while any visible delivery is pending or delivering (§5)
-SEARCH_PAGES = 5  # the contract has no describe-delivery: the detail is found in the channel's history
+SEARCH_PAGES = 5  # the client has no describe-delivery: the detail is found in the channel's history
 
 
-class HistoryFilter(forms.Form):
-    channel = forms.RegexField(regex=r"^[A-Z0-9]{1,20}$", required=False)
-    rule = forms.RegexField(regex=r"^[A-Z0-9]{1,20}$", required=False)
-    status = forms.ChoiceField(choices=[("", "Any status"), *[(s, s.capitalize()) for s in STATUSES]], required=False)
-    marker = forms.CharField(required=False, max_length=512)
+@dataclass(frozen=True)
+class DeliveryRow:
+    delivery: Delivery
+    channel: Channel | None  # from `included`: soft-deleted ones too
+    rule: Rule | None
 
 
-def _rows(page: MarkerPage[Delivery]) -> list[dict]:
-    return [
-        {"delivery": d, "channel": page.included.channel(d.channel_id), "rule": page.included.rule(d.rule_id)}
-        for d in page.items
-    ]
+def names(things: list[Channel] | list[Rule]) -> list[tuple[str, str]]:
+    """Filter choices: (id, name), a soft-deleted one marked so."""
+    return [(thing.id, f"{thing.name} (deleted)" if thing.deleted_at else thing.name) for thing in things]
 
 
 @require_safe
 @signed_in
 def notification_delivery_list(request):
-    """Newest first; the table polls itself every few seconds while any row is in flight (3 calls; polls 1)."""
-    filters = HistoryFilter(request.GET)
-    filters.is_valid()  # a malformed value is dropped (and shown at its field); the valid ones still apply
-    values = filters.cleaned_data
-    page = client.list_deliveries(
-        request.platform,
-        limit=50,
-        marker=values.get("marker") or None,
-        channel_id=values.get("channel") or None,
-        rule_id=values.get("rule") or None,
-        status=values.get("status") or None,
+    """GET /notifications/deliveries, newest first, plus channels and rules for the filter menus.
+
+    A table refresh (filters, pager, the poll every few seconds while a row is in flight) is the one call: the
+    menus around the table stay, and the chips name the channel and rule from the page's `included`.
+    """
+    query, page = marker_page(request, DeliveryQuery(request.GET), client.list_deliveries)
+    if targets(request, "delivery-table"):
+        query.options["channel"], query.options["rule"] = names(page.included.channels), names(page.included.rules)
+    else:
+        query.options["channel"] = names(client.list_channels(request.platform).items)
+        query.options["rule"] = names(client.list_rules(request.platform).items)
+    polling = any(delivery.in_flight for delivery in page.items)
+    table = Table(
+        id="delivery-table",
+        caption="Deliveries, newest first",
+        query=query,
+        rows=[DeliveryRow(d, page.included.channel(d.channel_id), page.included.rule(d.rule_id)) for d in page.items],
+        next_marker=page.marker,
+        row=f"{LIST}#delivery-row",
+        columns=[
+            Column("Status"),
+            Column("Event"),
+            Column("Channel"),
+            Column("Rule"),
+            Column("Attempts", css="num"),
+            Column("When"),
+            Column("Details", css="actions"),
+        ],
+        empty=Empty(
+            "Nothing delivered yet",
+            "Deliveries appear here when a rule matches an event, or when you send a test from a channel.",
+            "clock-history",
+            reverse("notification_channel_list"),
+            "Go to channels",
+        ),
+        filtered_empty=Empty(
+            "No deliveries match", "Nothing was sent with these filters. Clear them to see every delivery.", "search"
+        ),
+        toolbar=f"{LIST}#delivery-poll" if polling else "",
+        extra={"poll_seconds": POLL_SECONDS},
+        noun=("delivery", "deliveries"),
     )
-    context = {
-        "rows": _rows(page),
-        "page": page,
-        "filters": filters,
-        "values": values,
-        "polling": any(d.in_flight for d in page.items),
-        "poll_seconds": POLL_SECONDS,
-        "tab": "history",
-    }
-    if not targets(request, "delivery-table"):  # the filter menus are outside the polled table
-        context["channels"] = client.list_channels(request.platform).items
-        context["rules"] = client.list_rules(request.platform).items
-    return render_page(request, LIST, context, partials="delivery-table")
+    return render_page(request, LIST, {"table": table, "tab": "history"}, partials="delivery-table")
 
 
 @require_safe
@@ -67,7 +86,7 @@ def notification_delivery_list(request):
 def notification_delivery_detail(request, delivery_id: str):
     """One delivery's attempts and payload: a panel for htmx, a whole page without JavaScript."""
     channel_id = request.GET.get("channel") or None
-    delivery, page = _find(request, delivery_id, channel_id)
+    delivery, page = find(request, delivery_id, channel_id)
     context = {
         "delivery": delivery,
         "channel": page.included.channel(delivery.channel_id),
@@ -80,7 +99,8 @@ def notification_delivery_detail(request, delivery_id: str):
     return render_page(request, DETAIL, context, partials="delivery-detail")
 
 
-def _find(request, delivery_id: str, channel_id: str | None) -> tuple[Delivery, MarkerPage[Delivery]]:
+def find(request, delivery_id: str, channel_id: str | None) -> tuple[Delivery, MarkerPage[Delivery]]:
+    """The delivery from the (channel's) history, newest pages first: GET /notifications/deliveries per page."""
     marker = None
     for _ in range(SEARCH_PAGES):
         page = client.list_deliveries(request.platform, limit=100, marker=marker, channel_id=channel_id)

@@ -6,9 +6,10 @@ import httpx
 import pytest
 from django.test import Client
 
+from console.forms.notifications import MarkerQuery
 from localplatform.identity.services import directory, teams
-from localplatform.notifications.models import Channel, Delivery
-from tests.client.support import error_response, faults, on
+from localplatform.notifications.models import Channel, Delivery, Rule
+from tests.client.support import assert_kept, error_response, faults, on, writes_fail
 from tests.conftest import Person
 from tests.console.conftest import sign_in
 from tests.console.test_dashboard import text_of
@@ -84,7 +85,7 @@ def test_slack_channel_to_a_local_receiver_and_test_send(owner, receiver):
     assert response.status_code == 302 and response["Location"] == f"/notifications/channels/{channel.id}"
     row = owner.post(f"/notifications/channels/{channel.id}/test", headers=HTMX)
     html = row.content.decode()
-    assert html.lstrip().startswith(f'<tbody id="channel-{channel.id}"')
+    assert html.lstrip().startswith(f'<tr id="channel-{channel.id}"')
     assert "Test delivered" in html and "HTTP 200" in html
     assert "Last verified" not in html  # a row, not the page
     assert b'"text"' in receiver.requests[0].body
@@ -96,7 +97,8 @@ def test_test_send_failure_is_explained_inline(owner, receiver):
     receiver.statuses = [500]
     create_channel(owner, "webhook", name="Hook", url=receiver.url, header_count="0")
     channel = channel_named("Hook")
-    html = owner.post(f"/notifications/channels/{channel.id}/test", {"from": "edit"}, headers=HTMX).content.decode()
+    panel = {**HTMX, "HX-Target": "test-panel"}
+    html = owner.post(f"/notifications/channels/{channel.id}/test", headers=panel).content.decode()
     assert html.lstrip().startswith('<section id="test-panel"')
     assert "Test failed" in html and "HTTP 500" in html and "Failing" in html
 
@@ -433,3 +435,220 @@ def test_edit_and_delete_a_rule(owner, receiver):
     )
     assert owner.post(f"/notifications/rules/{rule_id}/delete").status_code == 302
     assert owner.get(f"/notifications/rules/{rule_id}").status_code == 404
+
+
+# --- The screen kit: every form keeps what was typed when the platform fails on submit ----------------
+
+
+def calls_of(response) -> list[str]:
+    return [entry.rsplit(" ", 1)[0] for entry in response.wsgi_request.platform.history]
+
+
+def selected(html: str, name: str, value: str) -> bool:
+    """The <option> or checkbox/radio `value` of the field `name` is chosen on the page."""
+    option = rf'<option value="{re.escape(value)}"[^>]*selected'
+    box = rf'<input[^>]*name="{name}"[^>]*value="{re.escape(value)}"[^>]*checked'
+    return bool(re.search(option, html) or re.search(box, html))
+
+
+def form_alert_shown(html: str, form_id: str) -> bool:
+    return bool(re.search(rf'id="{form_id}-alert" [^>]*role="alert">', html))
+
+
+@pytest.mark.parametrize(
+    ("channel_type", "typed", "secret"),
+    [
+        ("slack", {"name": "Ops <Slack>", "webhook_url": "http://127.0.0.1:9/hooks/typed"}, {}),
+        (
+            "webhook",
+            {
+                "name": "Audit hook",
+                "url": "http://127.0.0.1:9/typed",
+                "header_name_0": "X-Team",
+                "header_value_0": "a&b",
+            },
+            {"signing_secret": SECRET, "header_count": "1"},
+        ),
+        ("pager_duty", {"name": "On-call", "events_url": "http://127.0.0.1:9/pd"}, {"integration_key": PD_KEY}),
+        ("rootly", {"name": "Rootly alerts", "alert_source_url": "http://127.0.0.1:9/r"}, {"token": "rootly-tok-1"}),
+        ("email", {"name": "Team mail"}, {}),
+    ],
+)
+def test_channel_create_keeps_what_was_typed_when_the_platform_fails_on_submit(
+    owner, cast, channel_type, typed, secret
+):
+    chosen = {"pager_duty": ("severity", "critical"), "email": ("email_target", f"team:{cast.team.id}")}
+    extra = dict([chosen[channel_type]]) if channel_type in chosen else {}
+    with faults(writes_fail):
+        response = create_channel(owner, channel_type, **typed, **secret, **extra)
+    assert response.status_code == 422
+    assert_kept(response, typed)  # write-only secrets are never sent back to the browser, typed or not
+    html = response.content.decode()
+    assert form_alert_shown(html, "channel-form")
+    for name, value in extra.items():
+        assert selected(html, name, value), name
+    expected = ["GET /org/teams", "GET /org/members"] if channel_type == "email" else ["GET /org/teams"]
+    assert calls_of(response) == [*expected, "POST /notifications/channels"]
+    assert not Channel.objects.filter(name=typed["name"]).exists()
+
+
+def test_channel_edit_keeps_what_was_typed_when_the_platform_fails_on_submit(owner, receiver):
+    create_channel(owner, "webhook", name="Hook", url=receiver.url, header_count="0")
+    channel = channel_named("Hook")
+    typed = {
+        "name": "Renamed hook",
+        "url": "http://127.0.0.1:9/moved",
+        "header_name_0": "X-New",
+        "header_value_0": "v1",
+    }
+    in_place = {**HTMX, "HX-Target": "channel-form"}
+    with faults(writes_fail):
+        response = owner.post(f"/notifications/channels/{channel.id}", {**typed, "header_count": "1"}, headers=in_place)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="channel-form"') and "<html" not in html  # the form alone
+    assert_kept(response, typed)
+    assert form_alert_shown(html, "channel-form")
+    assert not re.search(r'name="enabled"[^>]*checked', html)  # "Enabled" was unticked, and stays so
+    path = f"/notifications/channels/{channel.id}"
+    assert calls_of(response) == [f"GET {path}", "GET /org/teams", f"PATCH {path}"]
+    assert channel_named("Hook").config["url"] == receiver.url
+
+
+def test_rule_create_keeps_what_was_typed_when_the_platform_fails_on_submit(owner, receiver):
+    create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
+    channel = channel_named("Ops")
+    typed = {"name": "Typed rule", "description": "Tell <ops> when teams change", "resource_id": "ABC123"}
+    with faults(writes_fail):
+        response = make_rule(
+            owner, channel, **typed, event_types=["team.created", "team.deleted"], scope_type="resource"
+        )
+    assert response.status_code == 422
+    assert_kept(response, typed)
+    html = response.content.decode()
+    assert form_alert_shown(html, "rule-form")
+    for name, value in [("event_types", "team.created"), ("event_types", "team.deleted"), ("scope_type", "resource")]:
+        assert selected(html, name, value), value
+    assert selected(html, "channel_ids", channel.id) and not selected(html, "event_types", "team.updated")
+    assert calls_of(response) == [
+        "GET /org/teams",
+        "GET /notifications/channels",
+        "GET /notifications/event-types",
+        "POST /notifications/rules",
+    ]
+    assert not Rule.objects.filter(name="Typed rule").exists()
+
+
+def test_rule_edit_keeps_what_was_typed_when_the_platform_fails_on_submit(owner, receiver):
+    create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
+    make_rule(owner, channel_named("Ops"))
+    rule = Rule.objects.get(name="Membership")
+    typed = {"name": "Joins only", "description": "Only new members"}
+    channel = channel_named("Ops")
+    data = {**typed, "event_types": ["member.joined"], "scope_type": "organization", "channel_ids": [channel.id]}
+    with faults(writes_fail):
+        response = owner.post(f"/notifications/rules/{rule.id}", data, headers={**HTMX, "HX-Target": "rule-form"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="rule-form"') and "<html" not in html
+    assert_kept(response, typed)
+    assert form_alert_shown(html, "rule-form")
+    assert selected(html, "event_types", "member.joined") and not selected(html, "event_types", "member.removed")
+    assert selected(html, "channel_ids", channel.id)
+    assert not re.search(r'name="enabled"[^>]*checked', html)  # "Enabled" was unticked, and stays so
+    path = f"/notifications/rules/{rule.id}"
+    assert calls_of(response) == [
+        f"GET {path}",
+        "GET /org/teams",
+        "GET /notifications/channels",
+        "GET /notifications/event-types",
+        f"PATCH {path}",
+    ]
+    assert Rule.objects.get(id=rule.id).name == "Membership"
+
+
+# --- The screen kit: row actions, paging, filters ------------------------------------------------------
+
+
+def test_a_refused_switch_says_why_in_its_row(owner, receiver):
+    create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
+    make_rule(owner, channel_named("Ops"))
+    rule = Rule.objects.get(name="Membership")
+    owner.post(f"/notifications/channels/{channel_named('Ops').id}/delete")  # the rule's last channel: disabled
+    row = owner.post(f"/notifications/rules/{rule.id}/enabled", {"enabled": "true"}, headers=HTMX)
+    assert row.status_code == 422
+    html = row.content.decode()
+    assert html.lstrip().startswith(f'<tr id="rule-{rule.id}"') and 'aria-checked="false"' in html
+    assert form_alert_shown(html, f"rule-{rule.id}-toggle") and "channel" in text_of(row).lower()
+    assert not Rule.objects.get(id=rule.id).enabled
+
+
+def test_a_refused_test_says_why_in_its_row(owner, receiver):
+    create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
+    channel = channel_named("Ops")
+    owner.post(f"/notifications/channels/{channel.id}/enabled", {"enabled": "false"})
+    row = owner.post(f"/notifications/channels/{channel.id}/test", headers=HTMX)
+    assert row.status_code == 422
+    html = row.content.decode()
+    assert html.lstrip().startswith(f'<tr id="channel-{channel.id}"')
+    assert form_alert_shown(html, f"channel-{channel.id}-test") and "The channel is disabled" in html
+    assert not receiver.requests
+
+
+def test_row_forms_go_back_to_the_page_they_were_on(owner, receiver):
+    create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
+    channel = channel_named("Ops")
+    page = {**HTMX, "HX-Current-URL": "http://testserver/notifications/channels?marker=X1"}
+    row = owner.post(f"/notifications/channels/{channel.id}/test", headers=page).content.decode()
+    assert 'name="next" value="/notifications/channels?marker=X1"' in row  # not the test's own URL
+    done = owner.post(f"/notifications/channels/{channel.id}/enabled", {"enabled": "false", "next": "//evil.example"})
+    assert done.status_code == 302 and done["Location"] == "/notifications/channels"
+
+
+def test_lists_page_by_the_platforms_marker(owner, receiver, monkeypatch):
+    monkeypatch.setattr(MarkerQuery, "page_size", 2)
+    for name in ["First", "Second", "Third"]:
+        create_channel(owner, "slack", name=name, webhook_url=receiver.url)
+    page = owner.get("/notifications/channels")
+    html = page.content.decode()
+    assert len(re.findall(r'<tr id="channel-', html)) == 2
+    marker = re.search(r'id="channel-table-next" href="\?marker=([^"]+)" hx-get', html).group(1)
+    table = {**HTMX, "HX-Target": "channel-table"}
+    second = owner.get(f"/notifications/channels?marker={marker}", headers=table)
+    assert calls_of(second) == ["GET /notifications/channels"]
+    html = second.content.decode()
+    assert html.lstrip().startswith('<div id="channel-table"') and len(re.findall(r'<tr id="channel-', html)) == 1
+    assert 'id="channel-table-previous" href="?"' in html and "channel-table-next" not in html
+    stale = owner.get("/notifications/channels?q=stray&marker=bad-or-expired")  # an edited or old URL
+    assert stale.status_code == 200 and len(re.findall(r'<tr id="channel-', stale.content.decode())) == 2
+    assert calls_of(stale) == ["GET /notifications/channels", "GET /notifications/channels"]  # the first page
+    assert "Filtered by" not in text_of(stale) and "channel-table-previous" not in stale.content.decode()
+
+
+def test_history_filters_show_as_named_chips_and_the_table_refreshes_alone(owner, receiver):
+    receiver.statuses = [500]
+    create_channel(owner, "webhook", name="Broken", url=receiver.url, header_count="0")
+    broken = channel_named("Broken")
+    owner.post(f"/notifications/channels/{broken.id}/test")
+    page = owner.get(f"/notifications/history?channel={broken.id}&status=failed")
+    assert "Filtered by Channel: Broken (remove this filter) Status: Failed (remove this filter)" in text_of(page)
+    assert selected(page.content.decode(), "channel", broken.id)
+    table = {**HTMX, "HX-Target": "delivery-table"}
+    refresh = owner.get(f"/notifications/history?channel={broken.id}&status=delivered", headers=table)
+    assert calls_of(refresh) == ["GET /notifications/deliveries"]
+    text = text_of(refresh)
+    assert "No deliveries match" in text and "Status: Delivered" in text and "Clear filters" in text
+    assert 'href="?channel=' in refresh.content.decode()  # removing the status chip keeps the channel
+
+
+def test_form_pages_make_the_calls_they_need(owner, receiver):
+    assert calls(owner, "/notifications/channels/new?type=slack") == ["GET /org/teams"]
+    assert calls(owner, "/notifications/channels/new?type=email") == ["GET /org/teams", "GET /org/members"]
+    create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
+    path = f"/notifications/channels/{channel_named('Ops').id}"
+    assert calls(owner, path) == [f"GET {path}", "GET /org/teams", "GET /notifications/rules"]
+    assert calls(owner, "/notifications/rules/new") == [
+        "GET /org/teams",
+        "GET /notifications/channels",
+        "GET /notifications/event-types",
+    ]

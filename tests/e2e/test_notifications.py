@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from localplatform.identity.services import teams
 from localplatform.notifications.models import Channel
+from tests.client.support import faults, writes_fail
 from tests.console.conftest import sign_in as client_sign_in
 from tests.e2e.test_sign_in import sign_in
 from tests.localplatform.notify_support import Receiver
@@ -174,7 +175,9 @@ def test_every_notification_screen(page: Page, cast, live_server, theme, axe_che
         axe_check(page)
 
         page.goto("/notifications/history")
-        expect(page.locator("#delivery-table")).to_have_attribute("hx-trigger", "every 3s")  # a pending row
+        poll = page.locator("#delivery-table .delivery-poll")  # a pending row: the table refreshes itself
+        expect(poll).to_have_attribute("hx-trigger", "every 3s")
+        expect(poll).to_have_attribute("hx-target", "#delivery-table")
         expect(page.locator("#delivery-table .badge-status", has_text="Pending").first).to_be_visible()
         expect(page.locator("#delivery-table .badge-status", has_text="Failed").first).to_be_visible()
         shot(page, f"history-pending-failed-{theme}")
@@ -188,3 +191,21 @@ def test_every_notification_screen(page: Page, cast, live_server, theme, axe_che
         shot(page, f"delivery-detail-page-{theme}")
         axe_check(page)
         assert Channel.objects.filter(status="failing").exists()
+
+        # The platform fails on submit: the form stays as typed, with the reason above it.
+        page.goto("/notifications/channels/new?type=slack")
+        page.get_by_label("Name").fill("Typed <name>")
+        page.get_by_label("Slack webhook URL").fill("http://127.0.0.1:9/typed")
+        with faults(writes_fail):
+            page.get_by_role("button", name="Create channel").click()
+            expect(page.locator("#channel-form-alert")).to_contain_text("nothing was saved")
+        expect(page.get_by_label("Name")).to_have_value("Typed <name>")
+        expect(page.get_by_label("Slack webhook URL")).to_have_value("http://127.0.0.1:9/typed")
+        shot(page, f"channel-form-platform-down-{theme}")
+        axe_check(page)
+        page.goto("/notifications/rules")
+        with faults(writes_fail):
+            page.get_by_role("switch", name="Enabled: Team changes").click()
+            expect(page.locator("[id$=-toggle-alert]")).to_contain_text("Nothing was saved")
+        expect(page.get_by_role("switch", name="Enabled: Team changes")).to_have_attribute("aria-checked", "true")
+        shot(page, f"rule-switch-platform-down-{theme}")
