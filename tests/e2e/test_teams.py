@@ -18,6 +18,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "teams"
 
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky app bar is drawn where the page was scrolled to
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
