@@ -33,7 +33,6 @@ class MarkerQuery(ListQuery):
     marker_paging = True
     searchable = False
     page_size = 50
-    q = None  # no search: a stray ?q= must not count as a filter
 
 
 class DeliveryQuery(MarkerQuery):

@@ -1,49 +1,40 @@
-"""Forms of the teams screens: the list's query string, the team form (create, settings), member roles."""
+"""Forms of the teams screens: the two lists' query strings, the team form (create, settings), team members."""
 
 from django import forms
 
-from console.client.errors import Conflict, PlatformError, ValidationFailed
 from console.client.models.common import Role
+from console.forms.base import PlatformForm
+from console.forms.lists import ID, ListQuery
 
-SORTS = ("name", "-name")
-MEMBER_SORTS = ("name", "-name", "email", "-email")
 PAGE_SIZE = 25
 NAME_TAKEN = "A team with this name already exists. Team names must be unique, whatever their letter case."
-ID_PATTERN = r"^[A-Z0-9]{1,20}$"
+ALREADY_ON_TEAM = "That member is already on the team. Change their roles in the list instead."
 
 
-class ListQueryForm(forms.Form):
-    """?q=growth&sort=-name&page=2 (teams) or ?sort=email&page=2 (a team's members). Invalid values fall back."""
+class TeamQuery(ListQuery):
+    """The teams list: ?q=growth&sort=-name&page=2."""
 
-    q = forms.CharField(required=False, max_length=200)
-    sort = forms.ChoiceField(required=False, choices=[(value, value) for value in MEMBER_SORTS])
-    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    sorts = ("name",)
+    page_size = PAGE_SIZE
 
-    def __init__(self, data, sorts=SORTS):
-        super().__init__(data)
-        self.fields["sort"].choices = [(value, value) for value in sorts]
-        self.is_valid()
 
-    def value(self, name: str):
-        return self.cleaned_data.get(name) if name not in self.errors else None
+class TeamMemberQuery(ListQuery):
+    """A team's members: ?sort=-email&page=2 (the platform has no search over a team's members)."""
 
-    def params(self) -> dict:
-        """Keyword arguments of list_teams / list_team_members for this query."""
-        sort = self.value("sort") or "name"
-        return {
-            "sort_by": sort.lstrip("-"),
-            "sort_direction": "desc" if sort.startswith("-") else "asc",
-            "page": self.value("page") or 1,
-            "limit": PAGE_SIZE,
-        }
+    sorts = ("name", "email")
+    page_size = PAGE_SIZE
+    searchable = False
 
 
 def role_choices(roles: list[Role]) -> list[tuple[str, str]]:
     return [(role.id, role.name) for role in roles]
 
 
-class TeamForm(forms.Form):
+class TeamForm(PlatformForm):
     """Create a team or change its settings. Platform refusals land on the field they concern."""
+
+    conflict_field = "name"
+    conflict_message = NAME_TAKEN
 
     name = forms.CharField(max_length=255, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     description = forms.CharField(
@@ -61,37 +52,30 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["default_role_id"].choices = role_choices(team_roles)
 
-    def add_platform_error(self, error: PlatformError) -> bool:
-        """Put a refusal the form can explain at its field; False when it cannot (the caller re-raises)."""
-        if isinstance(error, Conflict) and error.code == "already_exists":
-            self.add_error("name", NAME_TAKEN)
-            return True
-        if isinstance(error, ValidationFailed):
-            fields = {"name": "name", "description": "description", "defaultRoleId": "default_role_id"}
-            for key, text in (error.field_errors or {"": error.message}).items():
-                self.add_error(fields.get(key), text)
-            return True
-        return False
 
+class TeamMemberAddForm(PlatformForm):
+    """Add one organization member to the team, with the chosen team roles (the team's default when none).
 
-class TeamMemberAddForm(forms.Form):
-    """Add one organization member to the team, with the chosen team roles (the team's default when none)."""
+    `find` is what the picker searched for: kept so that a refused form shows the same candidates again.
+    """
 
+    conflict_field = "member_id"
+    conflict_message = ALREADY_ON_TEAM
+
+    find = forms.CharField(required=False)  # never refuses the form: the view shortens it for the search
     member_id = forms.RegexField(
-        regex=ID_PATTERN,
+        regex=ID,
         label="Member",
         error_messages={"required": "Choose a member to add.", "invalid": "Choose a member to add."},
     )
-    role_ids = forms.MultipleChoiceField(
-        required=False, label="Team roles", widget=forms.CheckboxSelectMultiple, help_text=""
-    )
+    role_ids = forms.MultipleChoiceField(required=False, label="Team roles", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, team_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role_ids"].choices = role_choices(team_roles)
 
 
-class TeamMemberRolesForm(forms.Form):
+class TeamMemberRolesForm(PlatformForm):
     """Replace a member's roles in the team: at least one."""
 
     role_ids = forms.MultipleChoiceField(

@@ -21,7 +21,7 @@ from console.forms.notifications import ChannelForm, EnabledForm, MarkerQuery
 from console.htmx import navigate, render_fragment, render_page, targets
 from console.tables import Column, Empty, Table
 from console.views.decorators import page_url, safe_next, signed_in
-from console.views.notifications import NotificationAccess, marker_page, notification_access, owner_of
+from console.views.notifications import NotificationAccess, notification_access, owner_of
 
 LIST = "console/notifications/channels/list.html"
 FORM = "console/notifications/channels/form.html"
@@ -55,7 +55,8 @@ def channel_row(
 @signed_in
 def notification_channel_list(request):
     """GET /notifications/channels (owners and email targets come included), plus GET /me/teams for team admins."""
-    query, page = marker_page(request, MarkerQuery(request.GET), client.list_channels)
+    query = MarkerQuery(request.GET)
+    page = client.list_channels(request.platform, **query.params())
     access = notification_access(request)
     table = Table(
         id="channel-table",

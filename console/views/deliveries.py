@@ -13,7 +13,6 @@ from console.forms.notifications import DeliveryQuery
 from console.htmx import render_page, targets
 from console.tables import Column, Empty, Table
 from console.views.decorators import signed_in
-from console.views.notifications import marker_page
 
 LIST = "console/notifications/history/list.html"
 DETAIL = "console/notifications/history/detail.html"
@@ -41,7 +40,8 @@ def notification_delivery_list(request):
     A table refresh (filters, pager, the poll every few seconds while a row is in flight) is the one call: the
     menus around the table stay, and the chips name the channel and rule from the page's `included`.
     """
-    query, page = marker_page(request, DeliveryQuery(request.GET), client.list_deliveries)
+    query = DeliveryQuery(request.GET)
+    page = client.list_deliveries(request.platform, **query.params())
     if targets(request, "delivery-table"):
         query.options["channel"], query.options["rule"] = names(page.included.channels), names(page.included.rules)
     else:

@@ -3,14 +3,11 @@
 The screens live in channels.py, rules.py and deliveries.py; this module holds what they share.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from console.client.errors import BadRequest
-from console.client.models.notifications import Channel, MarkerPage, NotificationIncluded, Owner, Rule
+from console.client.models.notifications import Channel, NotificationIncluded, Owner, Rule
 from console.client.teams import list_teams
 from console.client.users import list_my_teams
-from console.forms.notifications import MarkerQuery
 from console.views.access import access_of
 
 TEAM_ADMIN = "team_admin"  # the only team role holding CanManageNotifications (§1.13)
@@ -73,20 +70,3 @@ def owner_of(thing: Channel | Rule, included: NotificationIncluded, access: Noti
         member = included.member(thing.member_id)
         return Owner("member", member.display_name if member else "A member")
     return Owner("organization", "Organization")
-
-
-def marker_page[Q: MarkerQuery, T](
-    request, query: Q, list_call: Callable[..., MarkerPage[T]]
-) -> tuple[Q, MarkerPage[T]]:
-    """The query's page of a list, or the first page when the platform refuses the marker (400)."""
-    # An edited or expired marker, or one kept by a chip that removes a filter (a marker belongs to its
-    # filters, §1.8), must not break the screen: the kit's ListQuery cannot check an opaque marker.
-    try:
-        return query, list_call(request.platform, **query.params())
-    except BadRequest:
-        if query.value("marker") is None:
-            raise
-    data = query.data.copy()
-    data.pop("marker")
-    query = type(query)(data)
-    return query, list_call(request.platform, **query.params())

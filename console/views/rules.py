@@ -13,7 +13,7 @@ from console.forms.notifications import EnabledForm, MarkerQuery, RuleForm
 from console.htmx import navigate, render_fragment, render_page
 from console.tables import Column, Empty, Table
 from console.views.decorators import page_url, safe_next, signed_in
-from console.views.notifications import NotificationAccess, marker_page, notification_access, owner_of
+from console.views.notifications import NotificationAccess, notification_access, owner_of
 
 LIST = "console/notifications/rules/list.html"
 FORM = "console/notifications/rules/form.html"
@@ -55,7 +55,8 @@ def event_labels(request) -> dict[str, str]:
 @signed_in
 def notification_rule_list(request):
     """GET /notifications/rules (channels come included) and GET /notifications/event-types for the labels."""
-    query, page = marker_page(request, MarkerQuery(request.GET), client.list_rules)
+    query = MarkerQuery(request.GET)
+    page = client.list_rules(request.platform, **query.params())
     labels = event_labels(request)
     access = notification_access(request)
     table = Table(

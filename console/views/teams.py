@@ -10,15 +10,16 @@ from django.contrib import messages
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from console.client.errors import Conflict, Forbidden, ValidationFailed
+from console.client.errors import Forbidden, PlatformError
 from console.client.members import list_members
 from console.client.models.common import Role
 from console.client.models.members import MemberEntry
 from console.client.roles import list_team_roles
 from console.client.teams import create_team, delete_team, describe_team, list_team_members, list_teams, update_team
 from console.client.users import list_my_teams
-from console.forms.teams import MEMBER_SORTS, ListQueryForm, TeamForm
-from console.htmx import navigate, render_page
+from console.forms.teams import TeamForm, TeamMemberAddForm, TeamMemberQuery, TeamQuery
+from console.htmx import navigate, render_page, targets
+from console.tables import Column, Empty, Table
 from console.views.access import access_of
 from console.views.decorators import signed_in
 
@@ -26,6 +27,8 @@ from console.views.decorators import signed_in
 TEAM_ADMIN = "team_admin"
 DEFAULT_ROLE = "contributor"
 CANDIDATES = 8  # members the add-member picker offers at once
+LIST = "console/teams/list.html"
+DETAIL = "console/teams/detail.html"
 
 
 @dataclass(frozen=True)
@@ -64,24 +67,32 @@ def candidates(platform, text: str) -> list[MemberEntry]:
 @signed_in
 def team_list(request):
     """GET /org/teams: one platform call (the create dialog loads its form when opened)."""
-    query = ListQueryForm(request.GET)
-    search = (query.value("q") or "").strip()
-    page = list_teams(request.platform, search=search or None, **query.params())
+    query = TeamQuery(request.GET)
+    page = list_teams(request.platform, **query.params())
     can_create = access_of(request).can("CanManageTeams")
-    context = {
-        "page": page,
-        "search": search,
-        "sort": query.value("sort") or "name",
-        "page_number": query.params()["page"],
-        "page_size": query.params()["limit"],
-        "can_create": can_create,
-        "columns": [
-            {"key": "name", "label": "Team"},
-            {"key": "", "label": "Members", "css": "num"},
-            {"key": "", "label": "Created"},
-        ],
-    }
-    return render_page(request, "console/teams/list.html", context, partials="team-table")
+    table = Table(
+        id="team-table",
+        caption="Teams, with their member counts",
+        query=query,
+        rows=page.items,
+        total=page.total,
+        row=f"{LIST}#team-row",
+        columns=[Column("Team", sort="name"), Column("Members", css="num"), Column("Created")],
+        empty=Empty(
+            "No teams yet",
+            "Create a team to share catalogs, jobs and notebooks with a group of members."
+            if can_create
+            else "Owners and Admins create teams. Teams you are added to will appear here.",
+            "diagram-3",
+            reverse("team_create") if can_create else "",
+            "Create team",
+        ),
+        noun=("team", "teams"),
+    )
+    table.filtered_empty = Empty(
+        "No teams match", "Try another name, or clear the search.", "search", table.clear_url, "Clear search"
+    )
+    return render_page(request, LIST, {"table": table, "can_create": can_create}, partials="team-table")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -101,9 +112,8 @@ def team_create(request):
                 description=form.cleaned_data["description"],
                 default_role_id=form.cleaned_data["default_role_id"],
             )
-        except (Conflict, ValidationFailed) as error:
-            if not form.add_platform_error(error):
-                raise
+        except PlatformError as error:
+            form.add_platform_error(error)
         else:
             messages.success(request, f"Team “{created.team.name}” created. You are its Team Admin.")
             return navigate(request, reverse("team_detail", args=[created.team.id]))
@@ -114,33 +124,64 @@ def team_create(request):
 @require_safe
 @signed_in
 def team_detail(request, team_id):
-    """The members tab: the team, one page of its members, and the caller's rights in it (3 or 4 calls)."""
+    """The members tab: the team and one page of its members (2 calls; GET /me/teams for who is no org admin)."""
+    return render_detail(request, team_id)
+
+
+def render_detail(request, team_id, *, add_form=None, refused=None, status=200):
+    """The team page, or the part htmx aims at; `add_form` and `refused` (a row's roles form) after a refusal."""
     platform = request.platform
     summary = describe_team(platform, team_id)
-    query = ListQueryForm(request.GET, sorts=MEMBER_SORTS)
+    query = TeamMemberQuery(request.GET)
     members = list_team_members(platform, team_id, **query.params())
     rights = rights_in(request, team_id)
+    team = summary.team
+    if add_form is None:
+        initial = {"find": request.GET.get("find", ""), "role_ids": [team.default_role_id]}
+        add_form = TeamMemberAddForm(initial=initial, team_roles=members.team_roles)
+    find = str(add_form["find"].value() or "").strip()[:200]
+    picker = rights.manage_members and find and not targets(request, "team-members")
     context = {
         "summary": summary,
-        "team": summary.team,
-        "members": members,
+        "team": team,
+        "table": member_table(team, query, members, rights, refused),
         "rights": rights,
-        "default_role": next((r for r in members.team_roles if r.id == summary.team.default_role_id), None),
-        "sort": query.value("sort") or "name",
-        "page_number": query.params()["page"],
-        "page_size": query.params()["limit"],
-        "find": request.GET.get("find", "").strip()[:200],
-        "columns": [
-            {"key": "name", "label": "Name"},
-            {"key": "email", "label": "Email"},
-            {"key": "", "label": "Team roles"},
-            {"key": "", "label": "Added"},
-            {"key": "", "label": ""},
-        ],
+        "default_role": next((r for r in members.team_roles if r.id == team.default_role_id), None),
+        "add_form": add_form,
+        "find": find,
+        "candidates": candidates(platform, find) if picker else None,
     }
-    if rights.manage_members and context["find"]:
-        context["candidates"] = candidates(platform, context["find"])
-    return render_page(request, "console/teams/detail.html", context, partials="team-members")
+    partials = {"team-members": "team-members", "add-member": "add-member"}
+    return render_page(request, DETAIL, context, partials=partials, status=status)
+
+
+def member_table(team, query, members, rights, refused) -> Table:
+    """The team's members: sortable by name and email; the row partial offers the actions the caller has."""
+    return Table(
+        id="team-members",
+        caption=f"Members of {team.name} and their team roles",
+        query=query,
+        rows=members.rows,
+        total=members.total,
+        row=f"{DETAIL}#member-row",
+        columns=[
+            Column("Name", sort="name"),
+            Column("Email", sort="email"),
+            Column("Team roles"),
+            Column("Added"),
+            Column("Actions", css="actions"),
+        ],
+        empty=Empty(
+            "Nobody on this team yet",
+            "Add members above; they get the team's default role unless you choose others."
+            if rights.manage_members
+            else "Members the team's admins add will appear here.",
+            "people",
+        ),
+        # `refused`: {"member_id", "form"} of a roles change the platform refused, drawn in that member's row.
+        extra={"team": team, "team_roles": members.team_roles, "manage": rights.manage_members, "refused": refused},
+        noun=("member", "members"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -166,9 +207,8 @@ def team_settings(request, team_id):
                     description=form.cleaned_data["description"] or None,
                     default_role_id=form.cleaned_data["default_role_id"],
                 )
-            except (Conflict, ValidationFailed) as error:
-                if not form.add_platform_error(error):
-                    raise
+            except PlatformError as error:
+                form.add_platform_error(error)
             else:
                 messages.success(request, "Team settings saved.")
                 return navigate(request, reverse("team_settings", args=[team_id]))

@@ -1,5 +1,6 @@
 """A team's page: members with roles, the add-member picker, inline role changes, removal; who may do what."""
 
+import json
 import re
 
 import httpx
@@ -7,7 +8,8 @@ import pytest
 
 from localplatform.identity.models import TeamMember
 from localplatform.identity.services import directory
-from tests.client.support import faults, on
+from localplatform.identity.services import teams as team_service
+from tests.client.support import assert_kept, faults, on, writes_fail
 from tests.conftest import _person
 from tests.console.test_dashboard import text_of
 from tests.console.test_teams import calls, post_actions
@@ -80,6 +82,20 @@ class TestPage:
         emails = re.findall(r'cell-secondary">([a-z]+@acme\.test)<', html)
         assert emails == ["owner@acme.test", "member@acme.test", "admin@acme.test"]
 
+    def test_a_large_team_is_paged_keeping_the_sort(self, signed_in, cast):
+        for n in range(30):
+            person = _person(cast.org, f"p{n:02d}@acme.test", "Person", f"N{n:02d}", "member")
+            team_service.add_member(cast.team, person.member, None)
+        client = signed_in(cast.owner)
+        response = client.get(f"/teams/{cast.team.id}?sort=-email&page=2", headers={**HX, "HX-Target": "team-members"})
+        assert calls(response) == [f"GET /org/teams/{cast.team.id}", f"GET /org/teams/{cast.team.id}/members"]
+        table = response.context["table"]
+        assert [row.member.email for row in table.rows][:2] == ["p04@acme.test", "p03@acme.test"]
+        assert "26\u201333 of 33" in text_of(response)
+        html = response.content.decode()
+        assert 'id="team-members-previous" href="?sort=-email"' in html  # back to page 1, sort kept
+        assert 'aria-current="page" aria-label="Page 2"' in html
+
     def test_members_link_to_their_member_page_when_it_exists(self, signed_in, cast):
         from django.urls import NoReverseMatch, reverse
 
@@ -144,53 +160,119 @@ class TestAdd:
         )
         assert response.status_code == 302 and response["Location"] == f"/teams/{cast.team.id}"
         assert roles_in(cast.team, newcomer) == {"viewer"}
+        added = f"PUT /org/teams/{cast.team.id}/members/{newcomer.member.id}"
+        assert calls(response) == ["GET /org/team-roles", added]
         assert "Nia Newcomer added to the team." in text_of(client.get(response["Location"]))
 
     def test_no_roles_means_the_team_default(self, signed_in, cast, newcomer):
         signed_in(cast.owner).post(f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id})
         assert roles_in(cast.team, newcomer) == {"contributor"}
 
-    def test_nobody_chosen_keeps_the_search(self, signed_in, cast):
+    def test_nobody_chosen_keeps_the_search(self, signed_in, cast, newcomer):
         client = signed_in(cast.owner)
         response = client.post(f"/teams/{cast.team.id}/members/add", {"find": "ni"})
-        assert response["Location"] == f"/teams/{cast.team.id}?find=ni"
-        assert "Choose a member to add." in text_of(client.get(response["Location"]))
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert "<html" in html and "Choose a member to add." in text_of(response)
+        assert (
+            'id="id_find" name="find" value="ni"' in html
+            and 'name="find" value="ni">' in html
+            and "Nia Newcomer" in text_of(response)
+        )
+        assert "PUT" not in " ".join(calls(response))
 
-    def test_already_on_the_team(self, signed_in, cast):
+    def test_already_on_the_team_is_said_at_the_picker(self, signed_in, cast):
         client = signed_in(cast.owner)
-        response = client.post(f"/teams/{cast.team.id}/members/add", {"member_id": cast.member.member.id})
-        assert "already on the team" in text_of(client.get(response["Location"]))
+        response = client.post(
+            f"/teams/{cast.team.id}/members/add",
+            {"member_id": cast.member.member.id, "find": "mia"},
+            headers={**HX, "HX-Target": "add-member"},
+        )
+        assert response.status_code == 422
+        html = response.content.decode()
+        assert html.lstrip().startswith('<section class="card mb-3" id="add-member"') and "<table" not in html
+        assert re.search(r'id="member-pick-error">That member is already on the team\.', html)
+
+    def test_platform_failing_on_submit_keeps_what_was_typed(self, signed_in, cast, newcomer):
+        client = signed_in(cast.owner)
+        viewer = directory.role("viewer").id
+        with faults(writes_fail):
+            response = client.post(
+                f"/teams/{cast.team.id}/members/add",
+                {"find": "nia@", "member_id": newcomer.member.id, "role_ids": [viewer]},
+                headers={**HX, "HX-Target": "add-member"},
+            )
+        assert response.status_code == 422
+        assert_kept(response, {"find": "nia@"})
+        html = response.content.decode()
+        assert re.search(rf'value="{newcomer.member.id}" id="pick-{newcomer.member.id}" checked', html)
+        checked = re.findall(r'name="role_ids" value="([A-Z0-9]+)" id="add-role-[a-z_]+" checked', html)
+        assert checked == [viewer]  # the chosen role, not the team's default
+        assert not TeamMember.objects.filter(member=newcomer.member).exists()
 
 
 class TestRoles:
-    def test_inline_change_swaps_the_cell(self, signed_in, cast):
+    def test_inline_change_goes_back_to_the_team_page(self, signed_in, cast):
         client = signed_in(cast.owner)
+        mia = cast.member.member.id
         viewer, admin = directory.role("viewer").id, directory.role("team_admin").id
         response = client.post(
-            f"/teams/{cast.team.id}/members/{cast.member.member.id}/roles",
-            {"role_ids": [viewer, admin], "member_name": "Mia Member"},
-            headers={**HX, "HX-Target": f"member-roles-{cast.member.member.id}"},
+            f"/teams/{cast.team.id}/members/{mia}/roles",
+            {"role_ids": [viewer, admin]},
+            headers={**HX, "HX-Target": f"member-roles-{mia}"},
         )
         assert response.status_code == 200
-        html = response.content.decode()
-        assert html.lstrip().startswith(f'<div id="member-roles-{cast.member.member.id}"')
-        assert "Team Admin" in html and "Viewer" in html
-        assert "Mia Member&#x27;s team roles changed." in html  # out-of-band toast
+        assert json.loads(response["HX-Location"])["path"] == f"/teams/{cast.team.id}"
         assert roles_in(cast.team, cast.member) == {"viewer", "team_admin"}
-        assert calls(response) == [
-            "GET /org/team-roles",
-            f"PUT /org/teams/{cast.team.id}/members/{cast.member.member.id}/roles",
-        ]
+        # The member's detail names them and carries the team-role catalogue: two calls, as before.
+        assert calls(response) == [f"GET /org/members/{mia}", f"PUT /org/teams/{cast.team.id}/members/{mia}/roles"]
+        page = client.get(f"/teams/{cast.team.id}")
+        assert "Mia Member&#x27;s team roles changed." in text_of(page)
+        cell = re.search(rf'<div id="member-roles-{mia}".*?</summary>', page.content.decode(), re.S).group(0)
+        assert re.findall(r'role-pill">([^<]+)<', cell) == ["Team Admin", "Viewer"]
 
     def test_no_role_is_refused_in_place(self, signed_in, cast):
+        mia = cast.member.member.id
         response = signed_in(cast.owner).post(
-            f"/teams/{cast.team.id}/members/{cast.member.member.id}/roles",
-            {"member_name": "Mia Member"},
-            headers={**HX, "HX-Target": f"member-roles-{cast.member.member.id}"},
+            f"/teams/{cast.team.id}/members/{mia}/roles", {}, headers={**HX, "HX-Target": f"member-roles-{mia}"}
         )
         assert response.status_code == 422
-        assert "Choose at least one team role." in response.content.decode()
+        html = response.content.decode()
+        assert html.lstrip().startswith(f'<div id="member-roles-{mia}"')
+        assert re.search(rf'id="roles-error-{mia}" role="alert">Choose at least one team role\.<', html)
+        assert '<details class="inline-roles" open>' in html and " checked" not in html  # nothing was ticked
+        assert re.findall(r'role-pill">([^<]+)<', html) == ["Contributor"]  # what the member still has
         assert roles_in(cast.team, cast.member) == {"contributor"}
+
+    def test_platform_failing_on_submit_keeps_the_choice(self, signed_in, cast):
+        mia = cast.member.member.id
+        viewer, admin = directory.role("viewer").id, directory.role("team_admin").id
+        client = signed_in(cast.owner)
+        with faults(writes_fail):
+            response = client.post(
+                f"/teams/{cast.team.id}/members/{mia}/roles",
+                {"role_ids": [viewer, admin]},
+                headers={**HX, "HX-Target": f"member-roles-{mia}"},
+            )
+        assert response.status_code == 422
+        assert_kept(response, {})
+        html = response.content.decode()
+        assert set(re.findall(r'value="([A-Z0-9]+)" id="roles-[A-Z0-9]+-[a-z_]+" checked', html)) == {viewer, admin}
+        assert re.search(rf'id="roles-form-{mia}-alert"[^>]*role="alert">', html)  # shown, not hidden
+        assert roles_in(cast.team, cast.member) == {"contributor"}
+
+    def test_without_javascript_a_refusal_shows_the_page_with_the_row_open(self, signed_in, cast):
+        mia = cast.member.member.id
+        client = signed_in(cast.owner)
+        with faults(writes_fail):
+            response = client.post(
+                f"/teams/{cast.team.id}/members/{mia}/roles", {"role_ids": [directory.role("viewer").id]}
+            )
+        assert response.status_code == 422
+        assert "<html" in response.content.decode()
+        assert_kept(response, {})
+        row = re.search(rf'<div id="member-roles-{mia}".*?</form>', response.content.decode(), re.S).group(0)
+        assert '<details class="inline-roles" open>' in row and "nothing was saved" in row.lower()
 
     def test_without_javascript_back_to_the_page(self, signed_in, cast):
         client = signed_in(cast.owner)

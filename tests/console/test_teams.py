@@ -9,7 +9,7 @@ import pytest
 from localplatform.identity.models import Team
 from localplatform.identity.services import directory
 from localplatform.identity.services import teams as team_service
-from tests.client.support import error_response, faults, on
+from tests.client.support import assert_kept, error_response, faults, on, writes_fail
 from tests.console.test_dashboard import text_of
 
 HX = {"HX-Request": "true"}
@@ -51,12 +51,13 @@ class TestList:
         for n in range(30):
             team_service.create_team(cast.org, f"Squad {n:02d}", None)
         response = client.get("/teams?q=squad&sort=-name&page=2")
-        names = [summary.team.name for summary in response.context["page"].items]
+        names = [summary.team.name for summary in response.context["table"].rows]
         assert names == ["Squad 04", "Squad 03", "Squad 02", "Squad 01", "Squad 00"]
         html = response.content.decode()
         assert 'value="squad"' in html
         assert "26\u201330 of 30" in text_of(response)  # an en dash
-        assert 'href="?q=squad&amp;sort=-name&amp;page=1"' in html  # paging keeps search and sort
+        assert 'id="team-table-previous" href="?q=squad&amp;sort=-name"' in html  # paging keeps search and sort
+        assert 'href="?q=squad&amp;sort=name"' in html  # so does sorting, back to the first page
         assert 'aria-sort="descending"' in html
 
     def test_search_as_you_type_returns_only_the_table(self, signed_in, cast, other_team):
@@ -64,18 +65,29 @@ class TestList:
         html = response.content.decode()
         assert html.lstrip().startswith('<div id="team-table"')
         assert "<html" not in html and "Growth" in html and "Data Platform" not in html
-        assert 'hx-swap-oob="innerHTML:#team-count"' in html and "1 team match" in text_of(response)
+        assert 'hx-swap-oob="innerHTML:#team-table-count">1 team matches' in html
         assert "HX-Request" in response["Vary"]
 
     def test_no_match(self, signed_in, cast):
         assert "No teams match" in text_of(signed_in(cast.owner).get("/teams?q=zzz"))
 
     def test_an_organization_without_teams_invites_its_owner_to_create_one(self, signed_in, cast):
-        assert "Create the first team" in text_of(signed_in(cast.outsider).get("/teams"))
+        response = signed_in(cast.outsider).get("/teams")
+        assert "No teams yet" in text_of(response)
+        assert re.search(
+            r'<a class="btn btn-primary btn-sm" href="/teams/new">Create team</a>', response.content.decode()
+        )
+
+    def test_an_empty_list_offers_no_create_action_to_who_may_not_create(self, signed_in, cast):
+        Team.objects.filter(organization=cast.org).delete()
+        response = signed_in(cast.member).get("/teams")
+        assert "No teams yet" in text_of(response) and "Owners and Admins create teams." in text_of(response)
+        assert "/teams/new" not in response.content.decode()
 
     def test_invalid_query_values_fall_back(self, signed_in, cast):
         response = signed_in(cast.owner).get("/teams?sort=colour&page=-3")
-        assert response.status_code == 200 and response.context["sort"] == "name"
+        assert response.status_code == 200 and response.context["table"].query.sort_value == "name"
+        assert response.context["table"].query.page_number == 1
 
     def test_anonymous_and_unavailable(self, client, signed_in, cast):
         assert client.get("/teams")["Location"] == "/sign-in?next=%2Fteams"
@@ -161,6 +173,20 @@ class TestCreate:
         assert response.status_code == 422
         assert response.context["form"].errors == {"default_role_id": ["must be a team role"]}
 
+    def test_platform_failing_on_submit_keeps_what_was_typed(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        viewer = directory.role("viewer").id
+        typed = {"name": "Ops & Reliability", "description": "Keeps <everything> running"}
+        with faults(writes_fail):
+            response = client.post(
+                "/teams/new", {**typed, "default_role_id": viewer}, headers={**HX, "HX-Target": "team-form"}
+            )
+        assert response.status_code == 422
+        assert response.content.decode().lstrip().startswith('<form id="team-form"')
+        assert_kept(response, typed)
+        assert re.search(rf'value="{viewer}"\s+selected', response.content.decode())
+        assert not Team.objects.filter(name="Ops & Reliability").exists()
+
     def test_members_and_team_admins_cannot_create(self, signed_in, cast, team_admin):
         assert signed_in(cast.member).get("/teams/new").status_code == 403
         response = signed_in(team_admin).post("/teams/new", {"name": "Mine"})
@@ -197,6 +223,19 @@ class TestSettings:
         html = response.content.decode()
         assert html.lstrip().startswith('<form id="team-settings-form"') and 'value="GROWTH"' in html
         assert "already exists" in html
+
+    def test_platform_failing_on_submit_keeps_what_was_typed(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        viewer = directory.role("viewer").id
+        typed = {"name": "Lakehouse", "description": "Tables & pipelines"}
+        with faults(writes_fail):
+            response = client.post(f"/teams/{cast.team.id}/settings", {**typed, "default_role_id": viewer})
+        assert response.status_code == 422
+        assert "<html" in response.content.decode()  # without htmx: the whole settings tab again
+        assert_kept(response, typed)
+        assert re.search(rf'value="{viewer}"\s+selected', response.content.decode())
+        cast.team.refresh_from_db()
+        assert cast.team.name == "Data Platform"
 
     def test_contributor_reads_settings_without_form_or_delete(self, signed_in, cast):
         response = signed_in(cast.member).get(f"/teams/{cast.team.id}/settings")

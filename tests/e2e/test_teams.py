@@ -18,6 +18,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "teams"
 
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky app bar is drawn where the page was scrolled to
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
@@ -84,6 +85,19 @@ def test_team_life_followed_on_my_teams(browser: Browser, live_server, cast, tea
     assert my_teams(watchers["Nia"])["Growth"] == "Contributor"
     assert my_teams(watchers["Tara"])["Growth"] == "Team Admin"
     axe_check(admin)
+
+    # Sort the members by email, descending: the table alone is swapped and the URL follows.
+    admin.get_by_role("link", name=re.compile("^Email")).click()
+    expect(admin).to_have_url(re.compile(r"\?sort=email$"))
+    admin.get_by_role("link", name=re.compile("^Email")).click()
+    expect(admin).to_have_url(re.compile(r"\?sort=-email$"))
+    emails = admin.get_by_role("region", name=re.compile("^Members of Growth")).locator(
+        "td.cell-secondary:has-text('@')"
+    )
+    expect(emails).to_have_text(
+        ["tara@acme.test", "owner@acme.test", "nia@acme.test", "member@acme.test", "admin@acme.test"]
+    )
+    expect(admin.get_by_role("columnheader", name=re.compile("^Email"))).to_have_attribute("aria-sort", "descending")
 
     # Change Mia's role inline.
     admin.get_by_label("Change roles of Mia Member").click()
@@ -177,7 +191,7 @@ def test_screenshots(browser: Browser, live_server, cast, team_admin, other_team
     axe_check(owner)
     owner.wait_for_load_state()
     owner.get_by_role("searchbox", name="Search teams").fill("grow")
-    expect(owner.locator("#team-count")).to_have_text("1 team matches")
+    expect(owner.locator("#team-table-count")).to_have_text("1 team matches")
     expect(owner).to_have_url(re.compile(r"/teams\?q=grow"))
     shot(owner, f"list-search-{theme}")
     owner.goto("/teams?q=nothing")
@@ -204,6 +218,17 @@ def test_screenshots(browser: Browser, live_server, cast, team_admin, other_team
     owner.get_by_role("button", name="Remove Mia Member").click()
     shot(owner, f"members-remove-confirm-{theme}")
     owner.keyboard.press("Escape")
+
+    # Only people already on the team match: adding nobody is refused in the card, the search kept.
+    owner.goto(f"/teams/{cast.team.id}")
+    owner.wait_for_load_state()
+    owner.get_by_label("Find a member by name or email").fill("mia")
+    expect(owner.get_by_text("Already on the team")).to_be_visible()
+    owner.get_by_role("button", name="Add to team").click()
+    expect(owner.locator("#member-pick-error")).to_have_text("Choose a member to add.")
+    expect(owner.get_by_label("Find a member by name or email")).to_have_value("mia")
+    expect(owner.locator("#member-add-form-alert")).to_be_hidden()
+    shot(owner, f"members-add-error-{theme}")
 
     owner.goto(f"/teams/{cast.team.id}/settings")
     owner.get_by_label("Name").fill("Growth")
