@@ -101,6 +101,8 @@ PLATFORM_APPS = [
 ]
 if LAKESAIL_EMBEDDED_PLATFORM:
     INSTALLED_APPS = PLATFORM_APPS[:2] + INSTALLED_APPS + PLATFORM_APPS[2:]
+# What the in-process transport calls: the platform's own WSGI app (its middleware and URLs only).
+LAKESAIL_EMBEDDED_WSGI = "localplatform.api.wsgi.application"
 
 MIDDLEWARE = [
     # First, so that whatever fails below it on a platform route (even the HTTPS redirect) is an Error object.

@@ -17,10 +17,23 @@ without JavaScript, and every link has a stable id so htmx puts focus back where
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
+from django.urls import reverse
+
 from console.forms.lists import ListQuery
+
+
+@lru_cache(maxsize=64)
+def link_prefix(url_name: str) -> str:
+    """The path of `url_name` up to its trailing id ("/members/"), so rows build links without a reverse() each.
+
+    For URL patterns that end with one <id:...> segment; a row writes {{ prefix }}{{ row.id }}.
+    """
+    path = reverse(url_name, args=["0"])
+    assert path.endswith("/0"), f"{url_name} does not end with its id"
+    return path[:-1]
 
 
 @dataclass(frozen=True)

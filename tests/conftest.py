@@ -15,7 +15,7 @@ import pytest
 
 # Build the WSGI app now: its django.setup() re-applies LOGGING, which would otherwise drop pytest's
 # log capture in whichever test first calls the platform in-process.
-import console.wsgi  # noqa: F401
+import console.wsgi
 from console.client import transport
 from localplatform.identity.models import Member, Organization, Team, User
 from localplatform.identity.services import directory
@@ -120,12 +120,15 @@ def cast(db) -> Cast:
 def api(db):
     """An httpx client calling the local platform in-process (real requests through WSGI, no socket).
 
-    It runs in the test's transaction (tests/embedded.py), as the console's calls do in tests.
+    It goes through the project's whole WSGI app, as a client of the HTTP-served platform does, and runs
+    in the test's transaction (tests/embedded.py), as the console's calls do in tests.
     """
     from tests.embedded import SharedConnectionTransport
 
     with httpx.Client(
-        transport=SharedConnectionTransport(), base_url="http://testserver/api/v1", headers={"User-Agent": "pytest"}
+        transport=SharedConnectionTransport(app=console.wsgi.application),
+        base_url="http://testserver/api/v1",
+        headers={"User-Agent": "pytest"},
     ) as client:
         yield client
 

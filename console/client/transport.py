@@ -14,6 +14,7 @@ import httpx
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 from django.test.signals import setting_changed
+from django.utils.module_loading import import_string
 
 # https, so that a production SECURE_SSL_REDIRECT does not bounce the in-process request.
 EMBEDDED_BASE_URL = "https://platform.internal/api/v1"
@@ -84,9 +85,9 @@ class EmbeddedTransport(httpx.WSGITransport):
     changed process-wide. Context variables (the browser's origin and address) are carried across.
     """
 
-    def __init__(self, remote_addr: str = "127.0.0.1"):
-        from console.wsgi import application  # late: the WSGI app needs configured settings
-
+    def __init__(self, remote_addr: str = "127.0.0.1", app=None):
+        # The platform's own WSGI app, named by settings (the console never imports localplatform).
+        application = app or import_string(settings.LAKESAIL_EMBEDDED_WSGI)
         super().__init__(app=_with_browser_address(application), remote_addr=remote_addr)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

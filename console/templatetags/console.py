@@ -6,8 +6,10 @@ Load with {% load console %}.
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django import forms, template
+from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -21,7 +23,7 @@ register = template.Library()
 def icon(name: str, label: str = "", css: str = ""):
     """An icon from the vendored sprite; decorative unless it gets a label."""
     classes = f"bi {css}".strip()
-    href = f"{static('vendor/icons.svg')}#{name}"
+    href = f"{sprite_url()}#{name}"
     if label:
         svg = '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}"></use></svg>'
         return format_html(svg, classes, label, href)
@@ -107,6 +109,24 @@ _TONES = {
     "danger": {"failed", "error", "disabled", "revoked", "unhealthy"},
     "info": {"draft", "queued", "invited"},
 }
+
+
+@register.simple_tag
+def status_badge(status, label: str = "", tone: str = ""):
+    """A status pill with a coloured dot: {% status_badge member.status %}; label and tone are optional."""
+    text = str(label or status or "")
+    return format_html(
+        '<span class="badge-status tone-{}">{}</span>', tone or status_tone(status), text[:1].upper() + text[1:]
+    )
+
+
+@lru_cache(maxsize=1)
+def sprite_url() -> str:
+    """The icon sprite's URL: the same for the life of the process (the manifest does not change under it)."""
+    return static("vendor/icons.svg")
+
+
+setting_changed.connect(lambda **kwargs: sprite_url.cache_clear(), weak=False, dispatch_uid="console.sprite_url")
 
 
 @register.filter

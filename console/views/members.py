@@ -11,7 +11,7 @@ from console.client.members import describe_member, list_members, remove_member,
 from console.client.teams import list_teams
 from console.forms.members import MemberQuery, RolesForm
 from console.htmx import navigate, render_page, targets
-from console.tables import Column, Empty, Table
+from console.tables import Column, Empty, Table, link_prefix
 from console.views.access import access_of, remember_own_roles
 from console.views.decorators import safe_next, signed_in
 
@@ -56,6 +56,7 @@ def member_list(request):
         select="member" if selectable else "",
         toolbar=f"{LIST}#bulk-bar" if selectable else "",
         noun=("member", "members"),
+        extra={"member_path": link_prefix("member_detail")},
     )
     return render_page(request, LIST, {"table": table, "access": access}, partials="member-table")
 

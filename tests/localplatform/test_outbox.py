@@ -18,9 +18,11 @@ OUTBOX = {"default": {"BACKEND": "localplatform.accounts.mail.OutboxBackend"}}
 @pytest.fixture
 def site(db):
     """A client for the whole site (the outbox lives outside /api/v1)."""
+    import console.wsgi
     from tests.embedded import SharedConnectionTransport
 
-    with httpx.Client(transport=SharedConnectionTransport(), base_url="http://testserver") as client:
+    app = console.wsgi.application
+    with httpx.Client(transport=SharedConnectionTransport(app=app), base_url="http://testserver") as client:
         yield client
 
 
