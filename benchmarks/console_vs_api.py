@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/console_vs_api.py                 # demo data, then 2,000 members; ~3 minutes
     .venv/bin/python benchmarks/console_vs_api.py --seconds 5 --sizes 40
 
+Logging is as deployed (INFO, gunicorn's access log), written to /dev/null.
 For each organization size it builds a throwaway SQLite database in a temporary directory (never var/),
 seeds the demo organization through `manage.py seed_demo` (topped up to the size), and starts gunicorn on
 127.0.0.1 with 2 sync workers and DEBUG off: the console with the embedded platform, as deployed. Then,
@@ -104,7 +105,6 @@ def environment(database: Path) -> dict[str, str]:
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
         LAKESAIL_DEMO_PASSWORD=PASSWORD,
-        LOG_LEVEL="WARNING",
     )
     return env
 
@@ -125,14 +125,12 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             "2",
-            "--access-logfile",
-            "/dev/null",
             "console.wsgi",
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # the access log, as deployed (gunicorn.conf.py)
+        stderr=subprocess.DEVNULL,  # the INFO log, one line per platform call, as deployed
         start_new_session=True,
     )
     deadline = time.monotonic() + 30

@@ -4,7 +4,7 @@ A `django_db` test wraps everything in one transaction on one connection, which 
 (the cast, the seeded data) and must not commit. So, as Django's own test Client does, the nested
 request runs in the calling thread, with close_old_connections kept off request_started and
 request_finished while it runs (Django would otherwise close the test's connection), and the caller's
-thread-local URL state restored afterwards. The product's transport (a thread and connection of its
+thread-local URL state restored afterwards. The product's transport (database connections of its
 own, nothing changed process-wide) is exercised by tests/client/test_transport.py in committed tests.
 """
 

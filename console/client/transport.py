@@ -1,9 +1,7 @@
 """The one pooled httpx client: real HTTP to LAKESAIL_API_URL, or the embedded local platform in-process."""
 
-import contextvars
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -12,8 +10,10 @@ from typing import cast
 
 import httpx
 from django.conf import settings
+from django.db import connections
 from django.http.request import split_domain_port, validate_host
 from django.test.signals import setting_changed
+from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 from django.utils.module_loading import import_string
 
 # https, so that a production SECURE_SSL_REDIRECT does not bounce the in-process request.
@@ -76,13 +76,15 @@ def _with_browser_address(application):
 
 
 class EmbeddedTransport(httpx.WSGITransport):
-    """Calls the local platform in-process, the way a socket would: in a thread of its own.
+    """Calls the local platform in-process, the way a socket would: with database connections of its own.
 
-    The platform request runs on one of a few pooled threads, so it has its own database connection and
-    transaction, and Django's per-request connection handling (close_old_connections on
-    request_started/request_finished) acts on that thread's connections only. The console request that
-    waits for it keeps its own connection, transaction and thread-local URL state untouched; nothing is
-    changed process-wide. Context variables (the browser's origin and address) are carried across.
+    The platform request runs in the calling thread (a hand-off to another thread costs more than the
+    request's own middleware), but on its own database connections: the console's connections are set
+    aside for the duration and the platform's (kept per thread between calls, so they persist like any
+    other) take their place. The platform therefore has its own transactions, and Django's per-request
+    connection handling (close_old_connections on request_started/request_finished) acts on the
+    platform's connections only; nothing is changed process-wide. The thread-local URL state the nested
+    request sets (script prefix, urlconf) is put back afterwards.
     """
 
     def __init__(self, remote_addr: str = "127.0.0.1", app=None):
@@ -92,7 +94,13 @@ class EmbeddedTransport(httpx.WSGITransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.address(request)
-        return _pool().submit(contextvars.copy_context().run, self.serve, request).result()
+        prefix, urlconf = get_script_prefix(), get_urlconf()
+        try:
+            with own_database_connections():
+                return self.serve(request)
+        finally:
+            set_script_prefix(prefix)
+            set_urlconf(urlconf)
 
     def address(self, request: httpx.Request) -> None:
         """Send the request to the browser's origin when a console request is in progress (mail links)."""
@@ -115,19 +123,27 @@ class EmbeddedTransport(httpx.WSGITransport):
         return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
 
 
-# Threads that serve embedded platform requests: each keeps its own (persistent) database connection.
-PLATFORM_THREADS = 8
-_pool_lock = threading.Lock()
-_executor: ThreadPoolExecutor | None = None
+# The embedded platform's database connections of each thread, between its requests.
+_platform_connections = threading.local()
 
 
-def _pool() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None:
-        with _pool_lock:
-            if _executor is None:
-                _executor = ThreadPoolExecutor(max_workers=PLATFORM_THREADS, thread_name_prefix="lakesail-platform")
-    return _executor
+@contextmanager
+def own_database_connections() -> Iterator[None]:
+    """Inside the block this thread's database connections are the embedded platform's, not the caller's."""
+    caller = {connection.alias: connection for connection in connections.all(initialized_only=True)}
+    for alias in caller:
+        del connections[alias]
+    for alias, connection in getattr(_platform_connections, "by_alias", {}).items():
+        connections[alias] = connection
+    try:
+        yield
+    finally:
+        mine = {connection.alias: connection for connection in connections.all(initialized_only=True)}
+        _platform_connections.by_alias = mine
+        for alias in mine:
+            del connections[alias]
+        for alias, connection in caller.items():
+            connections[alias] = connection
 
 
 # The embedded transport class build_transport() uses; tests put one here that shares their transaction.

@@ -1,6 +1,5 @@
 """The pooled client, the embedded transport, and transport faults becoming Unavailable."""
 
-import threading
 import time
 import weakref
 from dataclasses import replace
@@ -9,7 +8,7 @@ import httpx
 import pytest
 from django.conf import settings
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.test import override_settings
 from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 
@@ -153,7 +152,7 @@ def receivers_of(signal) -> list:
 
 @pytest.fixture
 def own_thread_transport(monkeypatch):
-    """The transport the product uses (tests otherwise share their transaction with the platform)."""
+    """The transport the product uses (tests otherwise share their connection and transaction with the platform)."""
     monkeypatch.setattr(transport, "embedded_transport", transport.EmbeddedTransport)
     transport.reset()
     yield
@@ -162,24 +161,27 @@ def own_thread_transport(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_platform_runs_in_a_thread_and_connection_of_its_own(catalogue, cast, own_thread_transport):
+def test_the_platform_runs_on_database_connections_of_its_own(catalogue, cast, own_thread_transport):
     seen = []
 
     def probe(sender, **kwargs):
-        seen.append((threading.current_thread().name, close_old_connections in receivers_of(request_started)))
+        seen.append((id(connections["default"]), receivers_of(request_started)))
 
+    caller = connections["default"]
     request_started.connect(probe)
     try:
         set_urlconf("tests.console.urls")
         issued = auth.login(Platform.anonymous(), email=cast.member.email, password=cast.member.password)
+        describe_me(Platform(None, TokenBundle.issued(issued)))
         assert get_urlconf() == "tests.console.urls"  # the caller's thread-local URL state is its own
     finally:
         set_urlconf(None)
         request_started.disconnect(probe)
-    assert issued.access_token
-    thread, connected = seen[-1]
-    assert thread.startswith("lakesail-platform")
-    assert connected  # nothing was changed process-wide for the nested request
+    assert connections["default"] is caller  # the caller's connection is back, untouched
+    platform_connections = {connection for connection, _ in seen}
+    assert id(caller) not in platform_connections
+    assert len(platform_connections) == 1  # the platform's connection persists between its requests
+    assert all(close_old_connections in receivers for _, receivers in seen)  # nothing changed process-wide
     assert close_old_connections in receivers_of(request_started)
     assert close_old_connections in receivers_of(request_finished)
 
