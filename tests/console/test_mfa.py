@@ -5,7 +5,7 @@ import re
 import httpx
 
 from localplatform.identity.services import directory
-from tests.client.support import error_response, faults, on
+from tests.client.support import assert_kept, error_response, faults, on
 from tests.console.accounts_support import enable_totp, other_code
 from tests.console.conftest import sign_in, tokens_of
 
@@ -184,3 +184,27 @@ def test_security_page_platform_down(signed_in, cast):
     client = signed_in(cast.member)
     with faults(on("/me/mfa", httpx.ConnectError("refused"))):
         assert client.get("/account/security").status_code == 503
+
+
+def mfa_challenge(client, cast) -> None:
+    """A sign-in that stopped at the MFA step (the challenge is a fault: no authenticator is needed)."""
+    challenge = {
+        "mfaRequired": True,
+        "mfaToken": "mfa-token-text",
+        "methods": ["totp", "recovery_code"],
+        "expiresIn": 300,
+    }
+    with faults(on("/auth/login", httpx.Response(200, json=challenge))):
+        assert sign_in(client, cast.member)["Location"] == "/sign-in/mfa"
+
+
+def test_mfa_step_keeps_the_code_when_the_platform_fails_on_submit(client, cast):
+    mfa_challenge(client, cast)
+    with faults(on("/auth/login/mfa", httpx.ConnectError("refused"))):
+        response = client.post("/sign-in/mfa", {"recovery_code": "abcd-1234", "trust_device": "on"})
+    assert response.status_code == 422
+    assert_kept(response, {"recovery_code": "abcd-1234"})
+    html = response.content.decode()
+    assert re.search(r'<input type="checkbox" name="trust_device"[^>]*checked', html)
+    assert re.search(r"<details[^>]*open", html)  # the recovery code stays in view
+    assert client.session["signin.mfa"]["token"] == "mfa-token-text"  # the step can be tried again
