@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.client.support import assert_kept, error_response, faults, on
+from tests.client.support import assert_kept, error_response, faults, on, writes_fail
 from tests.console.accounts_support import last_mail, link_token
 from tests.console.conftest import sign_in, tokens_of
 
@@ -120,3 +120,28 @@ def test_reset_keeps_the_link_when_the_platform_fails_on_submit(client, db):
     assert response.status_code == 422 and not response.context["token_error"]
     assert_kept(response, {"token": "the-mailed-token"})
     assert NEW_PASSWORD not in response.content.decode()  # passwords are typed again, by design
+
+
+def test_change_password_form_when_the_platform_fails_on_submit(signed_in, cast, login):
+    client = signed_in(cast.member)
+    typed = {"current_password": cast.member.password, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    with faults(writes_fail):
+        response = client.post("/account/security/password", typed)
+    assert response.status_code == 422
+    assert_kept(response, {})
+    assert NEW_PASSWORD not in response.content.decode() and cast.member.password not in response.content.decode()
+    login(cast.member)  # the password did not change
+
+
+def test_change_password_refused_over_htmx_is_the_form_alone(signed_in, cast):
+    client = signed_in(cast.member)
+    response = client.post(
+        "/account/security/password",
+        {"current_password": "wrong-password-here", "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
+        headers={"HX-Request": "true", "HX-Target": "password-form", "HX-Trigger": "password-form"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="password-form"') and "<html" not in html
+    assert 'id="id_current_password_error"' in html
+    assert [entry.rsplit(" ", 1)[0] for entry in response.wsgi_request.platform.history] == ["POST /me/password"]
