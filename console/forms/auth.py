@@ -1,51 +1,173 @@
-"""Sign-in form, and how the platform's refusals are shown on it."""
+"""Forms of the signed-out screens: sign-in and its steps, sign-up, email verification, password reset.
+
+Each is a PlatformForm (console/forms/base.py): the platform's refusals land at the field or above the
+form, and what the user typed stays bound (password inputs never render their value, by Django's design).
+The sign-in steps only add how a refused credential and a rate limit read.
+"""
+
+import re
 
 from django import forms
 
-from console.client.errors import Forbidden, PlatformError, RateLimited, Unauthorized, Unavailable, ValidationFailed
+from console.client.errors import Forbidden, PlatformError, RateLimited, Unauthorized
+from console.forms.base import PlatformForm
 
 INCORRECT = "Email or password is incorrect."
-UNREACHABLE = "The LakeSail platform is unreachable right now, so you cannot sign in. Try again in a moment."
-
-
-class SignInForm(forms.Form):
-    email = forms.EmailField(
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
-    )
-    password = forms.CharField(
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def add_platform_error(self, error: PlatformError) -> None:
-        """Show a refused sign-in where the user looks for it; the typed email stays, the password never does."""
-        if isinstance(error, ValidationFailed) and error.field_errors:
-            for field, text in error.field_errors.items():
-                self.add_error(field if field in self.fields else None, text)
-        elif isinstance(error, Unauthorized) and error.code == "invalid_credentials":
-            self.add_error(None, INCORRECT)
-        elif isinstance(error, RateLimited):
-            self.add_error(None, too_many_attempts(error.retry_after))
-        elif isinstance(error, Unavailable):
-            self.add_error(None, UNREACHABLE)
-        elif isinstance(error, Unauthorized | Forbidden):
-            self.add_error(None, error.message)
-        else:
-            self.add_error(None, f"Signing in failed: {error.message}")
-
-    def add_mfa_required(self) -> None:
-        self.add_error(
-            None,
-            "This account uses multi-factor authentication, which this console cannot complete yet. "
-            "Sign in with an account without MFA, or ask an administrator to reset MFA.",
-        )
+CODE_PATTERN = r"^[0-9]{6}$"
 
 
 def too_many_attempts(retry_after: int | None) -> str:
+    """The sign-in steps' rate-limit answer, in seconds or minutes."""
     if not retry_after:
         return "Too many sign-in attempts. Try again in a minute."
     if retry_after < 120:
         return f"Too many sign-in attempts. Try again in {retry_after} seconds."
     return f"Too many sign-in attempts. Try again in {round(retry_after / 60)} minutes."
+
+
+def code_field(label: str = "Code", **attrs) -> forms.CharField:
+    widget = forms.TextInput(
+        attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "maxlength": 6, **attrs}
+    )
+    return forms.RegexField(
+        regex=CODE_PATTERN, label=label, widget=widget, error_messages={"invalid": "Enter the 6-digit code."}
+    )
+
+
+def password_field(label: str, autocomplete: str, min_length: int | None = None, **options) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        min_length=min_length,
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **options,
+    )
+
+
+class SignInStepForm(PlatformForm):
+    """A step of signing in: a refused credential (401) or account (403) is the form's to explain."""
+
+    def add_platform_error(self, error: PlatformError) -> None:
+        if isinstance(error, Unauthorized | Forbidden):
+            self.add_error(*self.refusal(error))
+        elif isinstance(error, RateLimited):
+            self.add_error(None, too_many_attempts(error.retry_after))
+        else:
+            super().add_platform_error(error)
+
+    def refusal(self, error: PlatformError) -> tuple[str | None, str]:
+        """(field or None, text) for a refusal: by default the platform's own words above the form."""
+        return None, error.message
+
+
+class SignInForm(SignInStepForm):
+    email = forms.EmailField(
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = password_field("Password", "current-password")
+
+    def refusal(self, error: PlatformError) -> tuple[str | None, str]:
+        # The same words for an unknown address and a wrong password: the page tells nobody who has an account.
+        return None, INCORRECT if error.code == "invalid_credentials" else error.message
+
+
+class CodeVerifyForm(SignInStepForm):
+    email = forms.EmailField(max_length=254, widget=forms.HiddenInput)
+    code = code_field("Code from the email", autofocus=True)
+
+    def refusal(self, error: PlatformError) -> tuple[str | None, str]:
+        if error.code == "invalid_credentials":
+            return "code", "That code is wrong or has expired. Check the latest email, or ask for a new code."
+        return super().refusal(error)
+
+
+class MfaStepForm(SignInStepForm):
+    code = forms.CharField(
+        label="Authentication code",
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "autofocus": True}
+        ),
+        help_text="The 6-digit code from your authenticator app.",
+    )
+    recovery_code = forms.CharField(
+        label="Or a recovery code",
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="One of the codes you saved when you set up MFA, like abcd-1234. Each works once.",
+    )
+    trust_device = forms.BooleanField(
+        label="Trust this device: skip this step on this browser for a while", required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        code, recovery = data.get("code", "").strip(), data.get("recovery_code", "").strip().lower()
+        if bool(code) == bool(recovery):
+            raise forms.ValidationError("Enter either the code from your app or one recovery code.")
+        if code and not re.fullmatch(CODE_PATTERN, code):
+            self.add_error("code", "Enter the 6-digit code.")
+        data["code"], data["recovery_code"] = code, recovery
+        return data
+
+    def refusal(self, error: PlatformError) -> tuple[str | None, str]:
+        if error.code != "invalid_mfa_code":
+            return super().refusal(error)
+        if self.cleaned_data.get("recovery_code"):
+            return "recovery_code", "That recovery code is not valid or was used before."
+        return "code", "That code is not valid."
+
+
+class EmailForm(PlatformForm):
+    """One address: a one-time code, a reset link or a new verification link is mailed to it."""
+
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+
+class SignUpForm(PlatformForm):
+    given_name = forms.CharField(
+        label="First name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "autofocus": True}),
+    )
+    family_name = forms.CharField(
+        label="Last name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        label="Work email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    organization_name = forms.CharField(
+        label="Organization name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
+    password = password_field("Password", "new-password", min_length=12, help_text="At least 12 characters.")
+
+
+class EmailVerifyForm(PlatformForm):
+    """The mailed verification link's token, confirmed with a POST (mail scanners may prefetch the link)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=1024)
+
+    def add_field_errors(self, error: PlatformError) -> None:
+        # Nothing here was typed: the platform's sentence says what is wrong with the link.
+        self.add_error(None, error.message)
+
+
+class NewPasswordForm(PlatformForm):
+    new_password = password_field("New password", "new-password", min_length=12)
+    confirm_password = password_field("Repeat the new password", "new-password")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("confirm_password") not in (None, data["new_password"]):
+            self.add_error("confirm_password", "The two passwords differ.")
+        return data
+
+
+class ResetPasswordForm(NewPasswordForm):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=1024)

@@ -1,7 +1,6 @@
 """My account: profile, email addresses, password, logins, trusted devices and teams of the signed-in user."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -9,9 +8,10 @@ from console.client import auth, users
 from console.client.errors import Conflict, Forbidden, PlatformError, ValidationFailed
 from console.client.users import describe_me, list_my_teams
 from console.forms.account import AddEmailForm, ChangePasswordForm, ProfileForm
-from console.htmx import navigate, render_page
+from console.htmx import navigate, render_page, targets
 from console.sessions import IDENTITY_KEY, Identity
 from console.views.decorators import signed_in
+from console.views.mfa import security_page
 
 
 def _remember(request, me) -> None:
@@ -22,39 +22,34 @@ def _remember(request, me) -> None:
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
 def account_profile(request):
-    """Profile: names (PATCH /me). One call to show it, one to save it."""
+    """Profile: names (PATCH /me). One call to show it, one to save it (a refused save shows the form alone)."""
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
                 _remember(request, users.update_me(request.platform, **form.cleaned_data))
-            except (ValidationFailed, Conflict) as error:
+            except PlatformError as error:
                 form.add_platform_error(error)
             else:
                 messages.success(request, "Your profile was saved.")
-                return redirect("account_profile")
+                return navigate(request, reverse("account_profile"))
         me = None
     else:
         me = describe_me(request.platform)
         user = me.user
-        form = (
-            ProfileForm(
-                initial={
-                    "given_name": user.given_name,
-                    "family_name": user.family_name,
-                    "display_name": user.display_name,
-                }
-            )
-            if user
-            else ProfileForm()
-        )
-    return render_page(request, "console/account/profile.html", {"form": form, "me": me, "tab": "profile"})
+        names = ("given_name", "family_name", "display_name")
+        form = ProfileForm(initial={name: getattr(user, name) for name in names} if user else None)
+    context = {"form": form, "me": me, "tab": "profile"}
+    status = 422 if form.errors else 200
+    return render_page(request, "console/account/profile.html", context, partials="profile-form", status=status)
 
 
 def _emails_page(request, form, status=200):
-    emails = users.list_emails(request.platform).items
+    # The add form, answered on its own, needs no list.
+    emails = [] if targets(request, "email-add-form") else users.list_emails(request.platform).items
     context = {"emails": emails, "form": form, "tab": "emails"}
-    return render_page(request, "console/account/emails.html", context, partials="email-list", status=status)
+    partials = {"email-list": "email-list", "email-add-form": "email-add-form"}
+    return render_page(request, "console/account/emails.html", context, partials=partials, status=status)
 
 
 @require_safe
@@ -71,11 +66,8 @@ def account_email_add(request):
     if form.is_valid():
         try:
             added = users.add_email(request.platform, email=form.cleaned_data["email"])
-        except (ValidationFailed, Conflict) as error:
-            if error.code == "already_exists":
-                form.add_error("email", "This address already belongs to an account.")
-            else:
-                form.add_platform_error(error)
+        except PlatformError as error:
+            form.add_platform_error(error)
         else:
             messages.success(request, f"We sent a verification link to {added.email}.")
             return navigate(request, reverse("account_emails"))
@@ -111,8 +103,6 @@ def account_email_remove(request, email_id: str):
 @signed_in
 def account_password(request):
     """Change the password by proving the current one; the platform ends the other logins."""
-    from console.views.mfa import security_page  # the password form lives on the Security page
-
     form = ChangePasswordForm(request.POST)
     if form.is_valid():
         try:
@@ -122,8 +112,6 @@ def account_password(request):
                 new_password=form.cleaned_data["new_password"],
             )
         except PlatformError as error:
-            if not isinstance(error, ValidationFailed):
-                raise
             form.add_platform_error(error)
         else:
             messages.success(request, "Your password was changed. Your other sign-ins were ended.")

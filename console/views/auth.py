@@ -4,7 +4,6 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,7 +11,7 @@ from console.client import auth
 from console.client.errors import PlatformError
 from console.client.models.auth import MfaChallenge
 from console.forms.auth import SignInForm
-from console.htmx import navigate
+from console.htmx import navigate, render_page
 from console.views import sign_in_steps as steps
 from console.views.decorators import safe_next
 
@@ -21,17 +20,17 @@ logger = logging.getLogger("console")
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_in(request):
+    """POST /auth/login; the MFA step follows when the platform asks for it."""
     next_url = safe_next(request)
     if request.platform is not None:
-        return redirect(next_url or "dashboard")
+        return navigate(request, next_url or reverse("dashboard"))
     form = SignInForm(request.POST if request.method == "POST" else None)
     unverified = False
     if form.is_valid():
-        email = form.cleaned_data["email"]
         try:
             result = auth.login(
                 steps.browser(request),
-                email=email,
+                email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 trusted_device_token=steps.trusted_device(request),
             )
@@ -46,7 +45,7 @@ def sign_in(request):
         "local_mode": not settings.LAKESAIL_API_URL,
         "unverified": unverified,
     }
-    return render(request, "console/auth/sign_in.html", context)
+    return render_page(request, "console/auth/sign_in.html", context, status=422 if form.errors else 200)
 
 
 def password_sign_in(request, email: str, password: str) -> MfaChallenge | None:

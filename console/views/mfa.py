@@ -11,21 +11,22 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from console.client import mfa
-from console.client.errors import Conflict, ValidationFailed
+from console.client.errors import Conflict, PlatformError
 from console.forms.account import ChangePasswordForm, MfaResetForm, TotpCodeForm
-from console.htmx import navigate, render_page
+from console.htmx import navigate, render_page, targets
 from console.views.decorators import signed_in
 from console.views.sign_in_steps import DEVICE_COOKIE, ENROLL_KEY
 
 SETUP_KEY = "account.totp_setup"
 CODES_KEY = "account.recovery_codes"
 CODES_SHOWN_FOR = 600
+SECURITY_FORMS = {"password-form": "password-form", "regenerate-form": "regenerate-form", "reset-form": "reset-form"}
 
 
 def enrolling(request) -> bool:
@@ -34,15 +35,16 @@ def enrolling(request) -> bool:
 
 
 def security_page(request, *, password_form=None, regenerate_form=None, reset_form=None, status=200):
-    """The Security tab: one call (GET /me/mfa) plus whatever form is being answered."""
+    """The Security tab: one call (GET /me/mfa) plus whatever form is being answered; htmx gets that form alone."""
+    # The password form, answered on its own, does not depend on the MFA status.
     context = {
-        "mfa": mfa.describe_mfa(request.platform),
+        "mfa": None if targets(request, "password-form") else mfa.describe_mfa(request.platform),
         "password_form": password_form or ChangePasswordForm(),
         "regenerate_form": regenerate_form or TotpCodeForm(prefix="regenerate"),
         "reset_form": reset_form or MfaResetForm(prefix="reset"),
         "tab": "security",
     }
-    return render_page(request, "console/account/security.html", context, status=status)
+    return render_page(request, "console/account/security.html", context, partials=SECURITY_FORMS, status=status)
 
 
 @require_safe
@@ -57,7 +59,7 @@ def mfa_enroll(request):
     """Forced enrollment: the organization requires MFA before anything else can be used."""
     if not enrolling(request):
         return redirect("account_security")
-    return render(request, "console/account/enroll.html", {"status": mfa.describe_mfa(request.platform)})
+    return render_page(request, "console/account/enroll.html", {"status": mfa.describe_mfa(request.platform)})
 
 
 @require_POST
@@ -83,26 +85,27 @@ def mfa_setup_start(request):
 def mfa_setup(request):
     """Scan the QR code (or type the secret), then confirm with one code to turn MFA on."""
     setup = request.session.get(SETUP_KEY)
+    back = reverse("mfa_enroll" if enrolling(request) else "account_security")
     if not setup:
-        return redirect("mfa_enroll" if enrolling(request) else "account_security")
+        return navigate(request, back)
     form = TotpCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             confirmation = mfa.confirm_totp(request.platform, code=form.cleaned_data["code"])
-        except ValidationFailed as error:
-            form.add_platform_error(error)
-        except Conflict:
+        except Conflict:  # no pending setup any more: it expired, or another tab confirmed or reset it
             request.session.pop(SETUP_KEY, None)
             messages.error(request, "The setup expired before it was confirmed. Start again for a new QR code.")
-            return redirect("mfa_enroll" if enrolling(request) else "account_security")
+            return navigate(request, back)
+        except PlatformError as error:
+            form.add_platform_error(error)
         else:
             request.session.pop(SETUP_KEY, None)
             then = "dashboard" if request.session.pop(ENROLL_KEY, None) else "account_security"
             keep_codes(request, confirmation.recovery_codes, then=then)
             messages.success(request, "Multi-factor authentication is on.")
-            return redirect("mfa_recovery_codes")
+            return navigate(request, reverse("mfa_recovery_codes"))
     context = {"setup": setup, "form": form, "enrolling": enrolling(request)}
-    return render(request, "console/account/totp_setup.html", context, status=422 if form.errors else 200)
+    return render_page(request, "console/account/totp_setup.html", context, status=422 if form.errors else 200)
 
 
 @never_cache
@@ -141,7 +144,7 @@ def mfa_recovery_codes(request):
     if not codes:
         messages.info(request, "Recovery codes are shown only once. Generate new ones if you lost them.")
         return redirect("account_security")
-    return render(request, "console/account/recovery_codes.html", {"codes": codes})
+    return render_page(request, "console/account/recovery_codes.html", {"codes": codes})
 
 
 @never_cache
@@ -176,7 +179,7 @@ def mfa_recovery_regenerate(request):
     if form.is_valid():
         try:
             codes = mfa.regenerate_recovery_codes(request.platform, code=form.cleaned_data["code"])
-        except (ValidationFailed, Conflict) as error:
+        except PlatformError as error:
             form.add_platform_error(error)
         else:
             keep_codes(request, codes.recovery_codes)
@@ -196,7 +199,7 @@ def mfa_reset(request):
                 password=form.cleaned_data["password"] or None,
                 code=form.cleaned_data["code"].strip() or None,
             )
-        except (ValidationFailed, Conflict) as error:
+        except PlatformError as error:
             form.add_platform_error(error)
         else:
             request.session.flush()

@@ -1,13 +1,14 @@
 """Forgot password and the reset-password landing page of the mailed link."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from console.client import auth
 from console.client.base import Platform
 from console.client.errors import PlatformError
-from console.forms.account import EmailForm, ResetPasswordForm
+from console.forms.auth import EmailForm, ResetPasswordForm
+from console.htmx import navigate, render_page
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -22,7 +23,8 @@ def password_forgot(request):
             form.add_platform_error(error)
         else:
             sent = True
-    return render(request, "console/auth/forgot_password.html", {"form": form, "sent": sent})
+    context = {"form": form, "sent": sent}
+    return render_page(request, "console/auth/forgot_password.html", context, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -38,12 +40,11 @@ def password_reset(request):
         except PlatformError as error:
             form.add_platform_error(error)
         else:
-            if request.platform is not None:
+            signed_out = request.platform is not None  # this login ended with the others
+            if signed_out:
                 request.session.flush()
             messages.success(request, "Your password was changed. Sign in with the new one.")
-            return redirect("sign_in")
-    token_error = form.errors.get("token")
+            return navigate(request, reverse("sign_in"), reload=signed_out)
     missing = request.method != "POST" and not token
-    return render(
-        request, "console/auth/reset_password.html", {"form": form, "token_error": token_error, "missing": missing}
-    )
+    context = {"form": form, "token_error": form.errors.get("token"), "missing": missing}
+    return render_page(request, "console/auth/reset_password.html", context, status=422 if form.errors else 200)

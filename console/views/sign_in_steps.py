@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.middleware.csrf import rotate_token
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from console.client import auth
@@ -20,7 +20,8 @@ from console.client.errors import PlatformError, Unauthorized
 from console.client.models.auth import MfaChallenge, TokenResponse
 from console.client.tokens import TokenBundle
 from console.client.users import describe_me
-from console.forms.account import CodeVerifyForm, EmailForm, MfaStepForm
+from console.forms.auth import CodeVerifyForm, EmailForm, MfaStepForm
+from console.htmx import navigate, render_page
 from console.sessions import Identity, start_platform_session
 from console.views.access import access_of
 
@@ -61,14 +62,15 @@ def continue_sign_in(request, result: TokenResponse | MfaChallenge, next_url: st
             "expires": time.time() + result.expires_in,
             "next": next_url or "",
         }
-        return redirect("sign_in_mfa")
+        return navigate(request, reverse("sign_in_mfa"))
     return finish_sign_in(request, result, next_url)
 
 
 def finish_sign_in(request, result: TokenResponse, next_url: str | None):
     """GET /me with the new tokens, start the console session, remember the device if the platform trusts it."""
     start_session(request, result)
-    response = redirect("mfa_enroll" if result.mfa_enrollment_required else next_url or "dashboard")
+    then = reverse("mfa_enroll") if result.mfa_enrollment_required else next_url or reverse("dashboard")
+    response = navigate(request, then, reload=True)
     if result.trusted_device_token:
         response.set_signed_cookie(
             DEVICE_COOKIE,
@@ -105,7 +107,7 @@ def start_session(request, result: TokenResponse) -> None:
 def sign_in_code(request):
     """Ask for a one-time code by email (the same answer whether or not the address has an account)."""
     if request.platform is not None:
-        return redirect("dashboard")
+        return navigate(request, reverse("dashboard"))
     form = EmailForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -114,8 +116,8 @@ def sign_in_code(request):
             form.add_platform_error(error)
         else:
             request.session[CODE_EMAIL_KEY] = form.cleaned_data["email"]
-            return redirect("sign_in_code_verify")
-    return render(request, "console/auth/code_request.html", {"form": form})
+            return navigate(request, reverse("sign_in_code_verify"))
+    return render_page(request, "console/auth/code_request.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -123,7 +125,7 @@ def sign_in_code_verify(request):
     """Enter the emailed code; MFA applies after it exactly as after a password."""
     email = request.session.get(CODE_EMAIL_KEY)
     if request.platform is not None or not email:
-        return redirect("dashboard" if request.platform is not None else "sign_in_code")
+        return navigate(request, reverse("dashboard" if request.platform is not None else "sign_in_code"))
     data = {**request.POST.dict(), "email": email} if request.method == "POST" else None
     form = CodeVerifyForm(data, initial={"email": email})
     if form.is_valid():
@@ -135,15 +137,11 @@ def sign_in_code_verify(request):
                 trusted_device_token=trusted_device(request),
             )
         except PlatformError as error:
-            if error.code == "invalid_credentials":
-                form.add_error(
-                    "code", "That code is wrong or has expired. Check the latest email, or ask for a new code."
-                )
-            else:
-                form.add_platform_error(error)
+            form.add_platform_error(error)
         else:
             return continue_sign_in(request, result, None)
-    return render(request, "console/auth/code_verify.html", {"form": form, "email": email})
+    context = {"form": form, "email": email}
+    return render_page(request, "console/auth/code_verify.html", context, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -151,12 +149,12 @@ def sign_in_mfa(request):
     """The MFA step: a code from the authenticator app or one recovery code, and "trust this device"."""
     challenge = request.session.get(CHALLENGE_KEY)
     if request.platform is not None:
-        return redirect("dashboard")
+        return navigate(request, reverse("dashboard"))
     if not challenge or challenge.get("expires", 0) < time.time():
         request.session.pop(CHALLENGE_KEY, None)
         if challenge:
             messages.info(request, "The sign-in took too long. Sign in again.")
-        return redirect("sign_in")
+        return navigate(request, reverse("sign_in"))
     form = MfaStepForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
@@ -168,26 +166,18 @@ def sign_in_mfa(request):
                 recovery_code=data["recovery_code"] or None,
                 trust_device=data["trust_device"],
             )
-        except Unauthorized as error:
-            if error.code != "invalid_mfa_code":
-                return _challenge_spent(request)
-            wrong_code(form, recovery=bool(data["recovery_code"]))
         except PlatformError as error:
+            if isinstance(error, Unauthorized) and error.code != "invalid_mfa_code":
+                return challenge_spent(request)
             form.add_platform_error(error)
         else:
             return finish_sign_in(request, result, challenge.get("next") or None)
-    return render(request, "console/auth/mfa_step.html", {"form": form, "methods": challenge.get("methods", [])})
+    context = {"form": form, "methods": challenge.get("methods", [])}
+    return render_page(request, "console/auth/mfa_step.html", context, status=422 if form.errors else 200)
 
 
-def _challenge_spent(request):
+def challenge_spent(request):
     """The MFA token was burned (too many wrong codes) or expired: start over."""
     request.session.pop(CHALLENGE_KEY, None)
     messages.error(request, "This sign-in can no longer be completed (too many tries or too slow). Sign in again.")
-    return redirect("sign_in")
-
-
-def wrong_code(form: MfaStepForm, *, recovery: bool) -> None:
-    if recovery:
-        form.add_error("recovery_code", "That recovery code is not valid or was used before.")
-    else:
-        form.add_error("code", "That code is not valid.")
+    return navigate(request, reverse("sign_in"))

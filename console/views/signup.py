@@ -1,12 +1,14 @@
 """Sign-up, "check your email", the verify-email landing page and resending the verification link."""
 
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from console.client import auth
 from console.client.base import Platform
-from console.client.errors import PlatformError, RateLimited, Unavailable, ValidationFailed
-from console.forms.account import EmailForm, SignUpForm, try_again
+from console.client.errors import PlatformError
+from console.forms.auth import EmailForm, EmailVerifyForm, SignUpForm
+from console.htmx import navigate, render_page
 
 SIGNUP_EMAIL_KEY = "signup.email"
 
@@ -19,7 +21,7 @@ def signup_create(request):
     sign-up lands on "check your email" and the page never tells whether the address has an account.
     """
     if request.platform is not None:
-        return redirect("dashboard")
+        return navigate(request, reverse("dashboard"))
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
@@ -36,8 +38,8 @@ def signup_create(request):
             form.add_platform_error(error)
         else:
             request.session[SIGNUP_EMAIL_KEY] = data["email"]
-            return redirect("signup_done")
-    return render(request, "console/auth/sign_up.html", {"form": form})
+            return navigate(request, reverse("signup_done"))
+    return render_page(request, "console/auth/sign_up.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @require_safe
@@ -46,30 +48,31 @@ def signup_done(request):
     email = request.session.get(SIGNUP_EMAIL_KEY)
     if not email:
         return redirect("signup_create")
-    form = EmailForm(initial={"email": email})
-    return render(request, "console/auth/check_email.html", {"email": email, "form": form, "purpose": "signup"})
+    return render_page(request, "console/auth/check_email.html", {"email": email})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def email_verify(request):
     """The landing page of the mailed link: GET asks to confirm (mail scanners may prefetch links), POST verifies."""
-    token = (request.POST.get("token") or request.GET.get("token") or "").strip()
-    error = verified = None
-    if request.method == "POST" and token:
+    if request.method == "POST":
+        form = EmailVerifyForm(request.POST)
+    else:
+        form = EmailVerifyForm(initial={"token": request.GET.get("token", "").strip()})
+    verified = None
+    if form.is_valid():
         try:
-            verified = auth.verify_email(Platform.anonymous(), token=token)
-        except (ValidationFailed, RateLimited, Unavailable) as failure:
-            error = try_again(failure.retry_after) if isinstance(failure, RateLimited) else failure.message
-    context = {"token": token, "error": error, "verified": verified, "signed_in": request.platform is not None}
-    return render(request, "console/auth/verify_email.html", context)
+            verified = auth.verify_email(Platform.anonymous(), token=form.cleaned_data["token"])
+        except PlatformError as error:
+            form.add_platform_error(error)
+    context = {"form": form, "verified": verified, "signed_in": request.platform is not None}
+    return render_page(request, "console/auth/verify_email.html", context, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def verification_resend(request):
     """Send a fresh verification link; the same answer whether or not the address needs one."""
-    form = EmailForm(
-        request.POST if request.method == "POST" else None, initial={"email": request.GET.get("email", "")}
-    )
+    data = request.POST if request.method == "POST" else None
+    form = EmailForm(data, initial={"email": request.GET.get("email", "")})
     sent = False
     if form.is_valid():
         try:
@@ -78,4 +81,5 @@ def verification_resend(request):
             form.add_platform_error(error)
         else:
             sent = True
-    return render(request, "console/auth/resend.html", {"form": form, "sent": sent})
+    context = {"form": form, "sent": sent}
+    return render_page(request, "console/auth/resend.html", context, status=422 if form.errors else 200)

@@ -3,7 +3,7 @@
 import httpx
 
 from localplatform.identity.models import Member
-from tests.client.support import error_response, faults, on
+from tests.client.support import assert_kept, error_response, faults, on, writes_fail
 from tests.console.accounts_support import last_mail, link_token
 from tests.console.conftest import sign_in, tokens_of
 from tests.console.test_dashboard import text_of
@@ -222,3 +222,51 @@ def test_sessions_show_the_browser_device(client, cast):
     )
     [login] = client.get("/account/sessions").context["logins"]
     assert login.user_agent == firefox and "Firefox" in (login.device or "")
+
+
+def test_profile_keeps_the_names_when_the_platform_fails_on_submit(signed_in, cast):
+    client = signed_in(cast.member)
+    typed = {"given_name": "Mia", "family_name": "Müller-Lüdenscheidt", "display_name": "Mia <M>"}
+    with faults(writes_fail):
+        response = client.post("/account", typed)
+    assert response.status_code == 422
+    assert_kept(response, typed)
+    assert client.session["platform.identity"]["display_name"] == "Mia Member"
+
+
+def test_refused_profile_over_htmx_is_the_form_alone(signed_in, cast):
+    client = signed_in(cast.member)
+    refusal = error_response(422, "validation_failed", fieldErrors={"displayName": "Not allowed."})
+    with faults(on("/me", refusal, method="PATCH")):
+        response = client.post(
+            "/account",
+            {"given_name": "A", "family_name": "B", "display_name": "Bad"},
+            headers={"HX-Request": "true", "HX-Target": "profile-form", "HX-Trigger": "profile-form"},
+        )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="profile-form"') and "<html" not in html
+    assert "Not allowed." in html and 'value="Bad"' in html
+
+
+def test_add_email_keeps_the_address_when_the_platform_fails_on_submit(signed_in, cast):
+    client = signed_in(cast.member)
+    with faults(writes_fail):
+        response = client.post("/account/emails/add", {"email": "mia.private@example.test"})
+    assert response.status_code == 422
+    assert_kept(response, {"email": "mia.private@example.test"})
+    assert "Primary" in response.content.decode()  # the list is still drawn around the form
+
+
+def test_refused_address_over_htmx_is_the_form_alone(signed_in, cast):
+    client = signed_in(cast.member)
+    response = client.post(
+        "/account/emails/add",
+        {"email": cast.owner.email},
+        headers={"HX-Request": "true", "HX-Target": "email-add-form", "HX-Trigger": "email-add-form"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="email-add-form"') and "<html" not in html
+    assert "This address already belongs to an account." in html
+    assert history(response) == ["POST /me/emails"]  # no list needed for the form alone

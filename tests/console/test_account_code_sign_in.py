@@ -1,9 +1,10 @@
 """Sign in with a one-time code sent by email."""
 
+import httpx
 import pytest
 
 from localplatform.identity.services import directory
-from tests.client.support import error_response, faults, on
+from tests.client.support import assert_kept, error_response, faults, on
 from tests.console.accounts_support import last_mail, mailed_code
 
 
@@ -31,7 +32,7 @@ def test_unknown_email_gets_the_same_answer(client, db):
 def test_wrong_code_is_refused_at_the_field(client, cast, outbox):
     client.post("/sign-in/code", {"email": cast.member.email})
     response = client.post("/sign-in/code/verify", {"code": "000000"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "wrong or has expired" in response.context["form"].errors["code"][0]
 
 
@@ -56,3 +57,12 @@ def test_sign_in_page_offers_every_way_in(client, db):
     html = client.get("/sign-in").content.decode()
     for link in ("/sign-in/code", "/forgot-password", "/sign-up", "/dev-mailbox"):
         assert f'href="{link}"' in html
+
+
+def test_code_verify_keeps_the_code_when_the_platform_fails_on_submit(client, cast, outbox):
+    client.post("/sign-in/code", {"email": cast.member.email})
+    with faults(on("/auth/login/code/verify", httpx.ConnectError("refused"))):
+        response = client.post("/sign-in/code/verify", {"code": "123456"})
+    assert response.status_code == 422
+    assert_kept(response, {"code": "123456"})
+    assert client.session["signin.code_email"] == cast.member.email  # the step can be tried again

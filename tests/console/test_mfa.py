@@ -5,7 +5,7 @@ import re
 import httpx
 
 from localplatform.identity.services import directory
-from tests.client.support import error_response, faults, on
+from tests.client.support import assert_kept, error_response, faults, on, writes_fail
 from tests.console.accounts_support import enable_totp, other_code
 from tests.console.conftest import sign_in, tokens_of
 
@@ -184,3 +184,72 @@ def test_security_page_platform_down(signed_in, cast):
     client = signed_in(cast.member)
     with faults(on("/me/mfa", httpx.ConnectError("refused"))):
         assert client.get("/account/security").status_code == 503
+
+
+def mfa_challenge(client, cast) -> None:
+    """A sign-in that stopped at the MFA step (the challenge is a fault: no authenticator is needed)."""
+    challenge = {
+        "mfaRequired": True,
+        "mfaToken": "mfa-token-text",
+        "methods": ["totp", "recovery_code"],
+        "expiresIn": 300,
+    }
+    with faults(on("/auth/login", httpx.Response(200, json=challenge))):
+        assert sign_in(client, cast.member)["Location"] == "/sign-in/mfa"
+
+
+def test_mfa_step_keeps_the_code_when_the_platform_fails_on_submit(client, cast):
+    mfa_challenge(client, cast)
+    with faults(on("/auth/login/mfa", httpx.ConnectError("refused"))):
+        response = client.post("/sign-in/mfa", {"recovery_code": "abcd-1234", "trust_device": "on"})
+    assert response.status_code == 422
+    assert_kept(response, {"recovery_code": "abcd-1234"})
+    html = response.content.decode()
+    assert re.search(r'<input type="checkbox" name="trust_device"[^>]*checked', html)
+    assert re.search(r"<details[^>]*open", html)  # the recovery code stays in view
+    assert client.session["signin.mfa"]["token"] == "mfa-token-text"  # the step can be tried again
+
+
+def test_totp_confirmation_keeps_the_code_when_the_platform_fails_on_submit(signed_in, cast):
+    client = signed_in(cast.member)
+    client.post("/account/security/totp/start")
+    with faults(writes_fail):
+        response = client.post("/account/security/totp", {"code": "123456"})
+    assert response.status_code == 422
+    assert_kept(response, {"code": "123456"})
+    assert "account.totp_setup" in client.session  # the same QR code can still be confirmed
+
+
+def test_regenerate_form_keeps_the_code_when_the_platform_fails_on_submit(signed_in, cast):
+    client = signed_in(cast.member)
+    enable_totp(client)
+    old = client.session["account.recovery_codes"]["codes"]
+    with faults(writes_fail):
+        response = client.post("/account/security/recovery-codes/regenerate", {"regenerate-code": "123456"})
+    assert response.status_code == 422
+    assert_kept(response, {"regenerate-code": "123456"})
+    assert client.session["account.recovery_codes"]["codes"] == old
+
+
+def test_reset_form_keeps_the_code_when_the_platform_fails_on_submit(signed_in, cast):
+    client = signed_in(cast.member)
+    enable_totp(client)
+    with faults(writes_fail):
+        response = client.post("/account/security/mfa/reset", {"reset-code": "123456"})
+    assert response.status_code == 422
+    assert_kept(response, {"reset-code": "123456"})
+    assert tokens_of(client) is not None  # still signed in: nothing was reset
+
+
+def test_refused_reset_over_htmx_is_the_form_alone(signed_in, cast):
+    client = signed_in(cast.member)
+    enable_totp(client)
+    response = client.post(
+        "/account/security/mfa/reset",
+        {"reset-password": "not-my-password"},
+        headers={"HX-Request": "true", "HX-Target": "reset-form", "HX-Trigger": "reset-form"},
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="reset-form"') and "<html" not in html
+    assert 'id="id_reset-password_error"' in html and "not-my-password" not in html

@@ -5,10 +5,11 @@ import pytest
 from django.test import override_settings
 
 from console.client.tokens import TOKENS_KEY
+from console.forms.base import UNREACHABLE
 from console.sessions import IDENTITY_KEY
 from localplatform.identity.models import User
 from localplatform.identity.services import directory
-from tests.client.support import closed_port_url, error_response, faults, on
+from tests.client.support import assert_kept, closed_port_url, error_response, faults, on
 from tests.console.conftest import sign_in, tokens_of
 
 
@@ -46,7 +47,7 @@ def test_sign_in_stores_the_login_and_identity(client, cast, caplog):
 
 def test_wrong_password_keeps_the_email_and_drops_the_password(client, cast):
     response = client.post("/sign-in", {"email": cast.member.email, "password": "not her password"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["form"].non_field_errors() == ["Email or password is incorrect."]
     html = response.content.decode()
     assert f'value="{cast.member.email}"' in html
@@ -85,10 +86,10 @@ def test_too_many_attempts_says_when_to_try_again(client, cast):
 def test_platform_unreachable_is_an_inline_error(client, cast):
     with override_settings(LAKESAIL_API_URL=closed_port_url()):
         response = sign_in(client, cast.member)
-    assert response.status_code == 200
-    [error] = response.context["form"].non_field_errors()
-    assert "unreachable" in error
-    assert response.context["form"]["email"].value() == cast.member.email
+    assert response.status_code == 422
+    assert response.context["form"].non_field_errors() == [UNREACHABLE]
+    assert_kept(response, {"email": cast.member.email})
+    assert cast.member.password not in response.content.decode()
 
 
 def test_platform_field_errors_land_on_the_fields(client, cast):

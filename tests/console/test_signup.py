@@ -5,8 +5,9 @@ import re
 import httpx
 import pytest
 
+from console.forms.base import UNREACHABLE
 from localplatform.identity.models import User
-from tests.client.support import error_response, faults, on
+from tests.client.support import assert_kept, error_response, faults, on
 from tests.console.accounts_support import last_mail, link_token
 
 NEW = {
@@ -87,10 +88,14 @@ def test_rate_limited_sign_up_says_when_to_try_again(client, db):
     assert "Try again in 42 seconds." in response.context["form"].non_field_errors()[0]
 
 
-def test_sign_up_with_the_platform_down(client, db):
+def test_sign_up_keeps_what_was_typed_when_the_platform_fails_on_submit(client, db):
     with faults(on("/auth/signup", httpx.ConnectError("refused"))):
         response = client.post("/sign-up", NEW)
-    assert "unreachable" in response.context["form"].non_field_errors()[0]
+    assert response.status_code == 422
+    assert response.context["form"].non_field_errors() == [UNREACHABLE]
+    assert_kept(response, {name: value for name, value in NEW.items() if name != "password"})
+    assert NEW["password"] not in response.content.decode()
+    assert not User.objects.filter(email=NEW["email"]).exists()
 
 
 def test_signed_in_users_do_not_sign_up(signed_in, cast):
@@ -104,7 +109,7 @@ def test_check_email_without_a_sign_up_goes_back(client, db):
 def test_verify_email_link_then_sign_in(client, cast, outbox):
     client.post("/sign-up", NEW)
     assert (
-        client.post("/sign-in", {"email": NEW["email"], "password": NEW["password"]}).status_code == 200
+        client.post("/sign-in", {"email": NEW["email"], "password": NEW["password"]}).status_code == 422
     )  # unverified
     token = link_token(last_mail(NEW["email"]), "/verify-email")
     with faults(lambda request: None) as transport:
@@ -129,7 +134,7 @@ def test_unverified_sign_in_offers_a_new_link(client, cast, outbox):
 
 def test_verify_email_with_a_bad_token(client, db):
     response = client.post("/verify-email", {"token": "not-a-real-token"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "invalid or has expired" in response.content.decode() and "Send a new link" in response.content.decode()
 
 
@@ -153,9 +158,36 @@ def test_resend_gives_the_same_answer_for_unknown_addresses(client, cast, outbox
 def test_resend_rate_limit(client, db):
     with faults(on("/auth/email/verify/resend", error_response(429, "rate_limited", retryAfter=300))):
         response = client.post("/verify-email/resend", {"email": "x@y.test"})
-    assert "Try again in 5 minutes." in response.content.decode()
+    assert "Try again in 300 seconds." in response.content.decode()
 
 
 def test_resend_invalid_email_keeps_it(client, db):
     response = client.post("/verify-email/resend", {"email": "not an email"})
     assert 'value="not an email"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "operation"),
+    [
+        ("/verify-email/resend", "/auth/email/verify/resend"),
+        ("/forgot-password", "/auth/password/forgot"),
+        ("/sign-in/code", "/auth/login/code"),
+    ],
+)
+def test_address_forms_keep_the_address_when_the_platform_fails_on_submit(client, db, url, operation):
+    with faults(on(operation, httpx.ConnectError("refused"))):
+        response = client.post(url, {"email": "nina@newco.test"})
+    assert response.status_code == 422
+    assert_kept(response, {"email": "nina@newco.test"})
+    assert "on its way" not in response.content.decode() and "signin.code_email" not in client.session
+
+
+def test_verify_email_keeps_the_link_when_the_platform_fails_on_submit(client, cast, outbox):
+    client.post("/sign-up", NEW)
+    token = link_token(last_mail(NEW["email"]), "/verify-email")
+    with faults(on("/auth/email/verify", httpx.ConnectError("refused"))):
+        response = client.post("/verify-email", {"token": token})
+    assert response.status_code == 422
+    assert_kept(response, {"token": token})  # the button can be pressed again
+    assert "Verify my email address" in response.content.decode()
+    assert not User.objects.get(email=NEW["email"]).emailaddress_set.filter(verified=True).exists()
