@@ -19,7 +19,7 @@ from console.client.teams import create_team, delete_team, describe_team, list_t
 from console.client.users import list_my_teams
 from console.forms.teams import TeamForm, TeamMemberAddForm, TeamMemberQuery, TeamQuery
 from console.htmx import navigate, render_page, targets
-from console.tables import Column, Empty, Table
+from console.tables import Column, Empty, Table, link_prefix
 from console.views.access import access_of
 from console.views.decorators import signed_in
 
@@ -179,7 +179,13 @@ def member_table(team, query, members, rights, refused) -> Table:
             "people",
         ),
         # `refused`: {"member_id", "form"} of a roles change the platform refused, drawn in that member's row.
-        extra={"team": team, "team_roles": members.team_roles, "manage": rights.manage_members, "refused": refused},
+        extra={
+            "team": team,
+            "team_roles": members.team_roles,
+            "manage": rights.manage_members,
+            "refused": refused,
+            "member_path": link_prefix("member_detail"),
+        },
         noun=("member", "members"),
     )
 
