@@ -17,7 +17,7 @@ def list_outbox(platform: Platform) -> list[OutboxMessage]:
     return parse(Items[OutboxMessage], platform.call("GET", outbox_url(), auth=False, scoped=False)).items
 
 
-def get_outbox_message(platform: Platform, message_id: str) -> OutboxMessage:
+def describe_outbox_message(platform: Platform, message_id: str) -> OutboxMessage:
     """GET /_local/outbox/{id}"""
     data = platform.call("GET", outbox_url(f"/{segment(message_id)}"), auth=False, scoped=False)
     return parse(OutboxMessage, data)

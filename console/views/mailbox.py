@@ -4,7 +4,7 @@ from django.http import Http404
 from django.views.decorators.http import require_safe
 
 from console.client.base import Platform
-from console.client.outbox import get_outbox_message, list_outbox
+from console.client.outbox import describe_outbox_message, list_outbox
 from console.context_processors import dev_mailbox
 from console.htmx import render_page
 
@@ -31,5 +31,5 @@ def mailbox_list(request):
 def mailbox_message(request, message_id: str):
     """One message, with its links clickable."""
     local_mode_only()
-    message = get_outbox_message(Platform.anonymous(), message_id)
+    message = describe_outbox_message(Platform.anonymous(), message_id)
     return render_page(request, "console/mailbox/message.html", {"message": message, "layout": _layout(request)})
