@@ -14,7 +14,7 @@
 unreachable platform become a form-level error. The form is bound to the POST, so every value stays.
 """
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django import forms
 
@@ -23,6 +23,11 @@ from console.client.errors import Conflict, Forbidden, PlatformError, RateLimite
 UNREACHABLE = "The platform isn't responding, so nothing was saved. What you entered is still here: try again."
 # 403 codes that refuse this particular change, not the screen: shown at the form, not as an error page.
 EXPLAINABLE_403 = frozenset({"owner_role_required"})
+
+
+def set_choices(field: forms.Field, choices) -> None:
+    """Choices learned from the platform, on a choice field of a form instance."""
+    cast(forms.ChoiceField, field).choices = choices
 
 
 def try_again(retry_after: int | None) -> str:

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from console.forms.base import PlatformForm
+from console.forms.base import PlatformForm, set_choices
 from console.forms.lists import ID, ListQuery
 
 PAGE_SIZE = 50
@@ -61,7 +61,7 @@ class RolesForm(PlatformForm):
         # Granting a break-glass role the member does not hold yet needs an explicit yes.
         self.break_glass = {role.id for role in self.offered if role.break_glass} - set(initial_roles)
         self.kept = [role_id for role_id in initial_roles if role_id not in {r.id for r in self.offered}]
-        self.fields["roles"].choices = [(role.id, role.name) for role in self.offered]
+        set_choices(self.fields["roles"], [(role.id, role.name) for role in self.offered])
 
     def clean(self):
         data = super().clean()
@@ -114,7 +114,7 @@ class InviteForm(PlatformForm):
         super().__init__(data)
         self.offered = [role for role in roles if owner or role.key != "owner"]
         self.break_glass = {role.id for role in self.offered if role.break_glass}
-        self.fields["roles"].choices = [(role.id, role.name) for role in self.offered]
+        set_choices(self.fields["roles"], [(role.id, role.name) for role in self.offered])
         self.teams = teams
         team_choices = [("", "Not in this team"), *[(role.id, role.name) for role in team_roles]]
         for summary in teams:

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from console.client.models.notifications import CHANNEL_TYPES, Channel, EventType, Rule
-from console.forms.base import PlatformForm
+from console.forms.base import PlatformForm, set_choices
 from console.forms.lists import ID, ListQuery
 
 HEADER_ROWS = 2  # blank header rows offered besides the stored ones (no JavaScript needed to add one)
@@ -135,16 +135,16 @@ class ChannelForm(PlatformForm):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
-        self.fields["owner"].choices = owners
+        set_choices(self.fields["owner"], owners)
         if channel is not None:
             self.fields["owner"].disabled = True
-            self.fields["owner"].choices = [(channel.owner_key, dict(owners).get(channel.owner_key, "Owner"))]
+            set_choices(self.fields["owner"], [(channel.owner_key, dict(owners).get(channel.owner_key, "Owner"))])
             self.fields["owner"].help_text = "Ownership is fixed when a channel is created."
             self._secrets_are_optional(channel)
         elif channel_type == "webhook":
             del self.fields["remove_signing_secret"]
         if "email_target" in self.fields:
-            self.fields["email_target"].choices = [("", "Choose a member or a team"), *(targets or [])]
+            set_choices(self.fields["email_target"], [("", "Choose a member or a team"), *(targets or [])])
         self.header_rows = self._header_rows(channel)
 
     @property
@@ -305,9 +305,9 @@ class RuleForm(PlatformForm):
         super().__init__(*args, **kwargs)
         self.rule = rule
         self.catalog = {event.key: event for event in event_types}
-        self.fields["event_types"].choices = [(event.key, event.label) for event in event_types]
-        self.fields["channel_ids"].choices = channels
-        self.fields["owner"].choices = owners
+        set_choices(self.fields["event_types"], [(event.key, event.label) for event in event_types])
+        set_choices(self.fields["channel_ids"], channels)
+        set_choices(self.fields["owner"], owners)
         if rule is not None:
             self.fields["owner"].disabled = True
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from console.client.models.common import Role
-from console.forms.base import PlatformForm
+from console.forms.base import PlatformForm, set_choices
 from console.forms.lists import ID, ListQuery
 
 PAGE_SIZE = 25
@@ -50,7 +50,7 @@ class TeamForm(PlatformForm):
 
     def __init__(self, *args, team_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_role_id"].choices = role_choices(team_roles)
+        set_choices(self.fields["default_role_id"], role_choices(team_roles))
 
 
 class TeamMemberAddForm(PlatformForm):
@@ -72,7 +72,7 @@ class TeamMemberAddForm(PlatformForm):
 
     def __init__(self, *args, team_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role_ids"].choices = role_choices(team_roles)
+        set_choices(self.fields["role_ids"], role_choices(team_roles))
 
 
 class TeamMemberRolesForm(PlatformForm):
@@ -86,4 +86,4 @@ class TeamMemberRolesForm(PlatformForm):
 
     def __init__(self, *args, team_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role_ids"].choices = role_choices(team_roles)
+        set_choices(self.fields["role_ids"], role_choices(team_roles))

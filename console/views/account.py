@@ -9,6 +9,7 @@ from console.client.errors import Conflict, Forbidden, PlatformError, Validation
 from console.client.users import describe_me, list_my_teams
 from console.forms.account import AddEmailForm, ChangePasswordForm, ProfileForm
 from console.htmx import navigate, render_page, targets
+from console.requests import SignedInRequest
 from console.sessions import IDENTITY_KEY, Identity
 from console.views.decorators import signed_in
 from console.views.mfa import security_page
@@ -21,7 +22,7 @@ def _remember(request, me) -> None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def account_profile(request):
+def account_profile(request: SignedInRequest):
     """Profile: names (PATCH /me). One call to show it, one to save it (a refused save shows the form alone)."""
     if request.method == "POST":
         form = ProfileForm(request.POST)
@@ -54,14 +55,14 @@ def _emails_page(request, form, status=200):
 
 @require_safe
 @signed_in
-def account_emails(request):
+def account_emails(request: SignedInRequest):
     """Email addresses: primary first; add, make primary (verified only), remove (non-primary)."""
     return _emails_page(request, AddEmailForm())
 
 
 @require_POST
 @signed_in
-def account_email_add(request):
+def account_email_add(request: SignedInRequest):
     form = AddEmailForm(request.POST)
     if form.is_valid():
         try:
@@ -76,7 +77,7 @@ def account_email_add(request):
 
 @require_POST
 @signed_in
-def account_email_primary(request, email_id: str):
+def account_email_primary(request: SignedInRequest, email_id: str):
     address = request.POST.get("email", "")
     try:
         _remember(request, users.update_me(request.platform, email=address))
@@ -89,7 +90,7 @@ def account_email_primary(request, email_id: str):
 
 @require_POST
 @signed_in
-def account_email_remove(request, email_id: str):
+def account_email_remove(request: SignedInRequest, email_id: str):
     try:
         users.remove_email(request.platform, email_id)
     except Conflict as error:
@@ -101,7 +102,7 @@ def account_email_remove(request, email_id: str):
 
 @require_POST
 @signed_in
-def account_password(request):
+def account_password(request: SignedInRequest):
     """Change the password by proving the current one; the platform ends the other logins."""
     form = ChangePasswordForm(request.POST)
     if form.is_valid():
@@ -121,7 +122,7 @@ def account_password(request):
 
 @require_safe
 @signed_in
-def account_sessions(request):
+def account_sessions(request: SignedInRequest):
     """Active logins, this one marked; revoke one or sign out everywhere. One call."""
     logins = users.list_logins(request.platform)
     context = {"logins": logins, "tab": "sessions", "current_fields": {"current": "true"}}
@@ -130,7 +131,7 @@ def account_sessions(request):
 
 @require_POST
 @signed_in
-def account_session_revoke(request, login_id: str):
+def account_session_revoke(request: SignedInRequest, login_id: str):
     current = request.POST.get("current") == "true"
     users.revoke_login(request.platform, login_id)
     if current:
@@ -143,7 +144,7 @@ def account_session_revoke(request, login_id: str):
 
 @require_POST
 @signed_in
-def account_sessions_revoke_all(request):
+def account_sessions_revoke_all(request: SignedInRequest):
     auth.logout(request.platform, all_logins=True)
     request.session.flush()
     messages.success(request, "You signed out everywhere.")
@@ -152,7 +153,7 @@ def account_sessions_revoke_all(request):
 
 @require_safe
 @signed_in
-def account_devices(request):
+def account_devices(request: SignedInRequest):
     """Trusted devices: browsers that skip the MFA step until they expire or are revoked. One call."""
     devices = users.list_trusted_devices(request.platform)
     return render_page(
@@ -162,7 +163,7 @@ def account_devices(request):
 
 @require_POST
 @signed_in
-def account_device_revoke(request, device_id: str):
+def account_device_revoke(request: SignedInRequest, device_id: str):
     users.revoke_trusted_device(request.platform, device_id)
     messages.success(request, "That device will be asked for a code at its next sign-in.")
     return navigate(request, reverse("account_devices"))
@@ -170,7 +171,7 @@ def account_device_revoke(request, device_id: str):
 
 @require_safe
 @signed_in
-def account_teams(request):
+def account_teams(request: SignedInRequest):
     """The teams the user belongs to in this organization, with their team roles. One call."""
     teams = list_my_teams(request.platform)
     rows = [(entry, teams.roles_of(entry)) for entry in teams.items]

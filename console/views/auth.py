@@ -12,6 +12,7 @@ from console.client.errors import PlatformError
 from console.client.models.auth import MfaChallenge
 from console.forms.auth import SignInForm
 from console.htmx import navigate, render_page
+from console.requests import ConsoleRequest
 from console.views import sign_in_steps as steps
 from console.views.decorators import safe_next
 
@@ -19,7 +20,7 @@ logger = logging.getLogger("console")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_in(request):
+def sign_in(request: ConsoleRequest):
     """POST /auth/login; the MFA step follows when the platform asks for it."""
     next_url = safe_next(request)
     if request.platform is not None:
@@ -60,7 +61,7 @@ def password_sign_in(request, email: str, password: str) -> MfaChallenge | None:
 
 
 @require_POST
-def sign_out(request):
+def sign_out(request: ConsoleRequest):
     if request.platform is not None:
         try:
             auth.logout(request.platform)

@@ -19,6 +19,7 @@ from console.client.models.notifications import (
 from console.forms.base import PlatformForm
 from console.forms.notifications import ChannelForm, EnabledForm, MarkerQuery
 from console.htmx import navigate, render_fragment, render_page, targets
+from console.requests import SignedInRequest
 from console.tables import Column, Empty, Table
 from console.views.decorators import page_url, safe_next, signed_in
 from console.views.notifications import NotificationAccess, notification_access, owner_of
@@ -53,7 +54,7 @@ def channel_row(
 
 @require_safe
 @signed_in
-def notification_channel_list(request):
+def notification_channel_list(request: SignedInRequest):
     """GET /notifications/channels (owners and email targets come included), plus GET /me/teams for team admins."""
     query = MarkerQuery(request.GET)
     page = client.list_channels(request.platform, **query.params())
@@ -98,7 +99,7 @@ def email_targets(request, access: NotificationAccess) -> list[tuple[str, list[t
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def notification_channel_create(request):
+def notification_channel_create(request: SignedInRequest):
     """Pick a type, then fill that type's form (POST /notifications/channels); a refusal stays on the form."""
     channel_type = request.GET.get("type") or request.POST.get("type")
     access = notification_access(request, with_teams=True)
@@ -126,7 +127,7 @@ def notification_channel_create(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def notification_channel_edit(request, channel_id: str):
+def notification_channel_edit(request: SignedInRequest, channel_id: str):
     """One channel (PATCH to save): its settings, read-only unless the caller manages it; test, enable, delete."""
     channel = client.describe_channel(request.platform, channel_id)
     access = notification_access(request, with_teams=True)
@@ -159,7 +160,7 @@ def notification_channel_edit(request, channel_id: str):
 
 @require_POST
 @signed_in
-def notification_channel_test(request, channel_id: str):
+def notification_channel_test(request: SignedInRequest, channel_id: str):
     """POST /notifications/channels/{channel}/test: htmx swaps the row (or the edit page's panel) with the outcome."""
     form = PlatformForm(request.POST)
     result = None
@@ -182,7 +183,7 @@ def notification_channel_test(request, channel_id: str):
 def report_test(request, result: ChannelTestResult | None, form: PlatformForm) -> None:
     """Without JavaScript the outcome of a test is a message on the page the user goes back to."""
     if form.errors:
-        messages.error(request, f"No test sent. {' '.join(form.non_field_errors())}")
+        messages.error(request, f"No test sent. {' '.join(map(str, form.non_field_errors()))}")
     elif result and result.delivered:
         messages.success(request, f"Test delivered. {result.message}")
     elif result:
@@ -191,7 +192,7 @@ def report_test(request, result: ChannelTestResult | None, form: PlatformForm) -
 
 @require_POST
 @signed_in
-def notification_channel_enable(request, channel_id: str):
+def notification_channel_enable(request: SignedInRequest, channel_id: str):
     """PATCH /notifications/channels/{channel} {enabled}; back to the page the switch was on."""
     form = EnabledForm(request.POST)
     enabled = form.is_valid() and form.cleaned_data["enabled"]
@@ -200,7 +201,7 @@ def notification_channel_enable(request, channel_id: str):
         channel = client.update_channel(request.platform, channel_id, {"enabled": enabled})
     except (Conflict, ValidationFailed) as error:  # a down platform is the middleware's: the switch stays put
         form.add_platform_error(error)
-        messages.error(request, f"The channel was not {verb}: {' '.join(form.non_field_errors())}")
+        messages.error(request, f"The channel was not {verb}: {' '.join(map(str, form.non_field_errors()))}")
     else:
         messages.success(request, f"Channel “{channel.name}” {verb}.")
     return navigate(request, safe_next(request) or reverse("notification_channel_list"))
@@ -208,7 +209,7 @@ def notification_channel_enable(request, channel_id: str):
 
 @require_POST
 @signed_in
-def notification_channel_delete(request, channel_id: str):
+def notification_channel_delete(request: SignedInRequest, channel_id: str):
     """DELETE /notifications/channels/{channel} (soft); rules lose it, and are disabled when it was their last."""
     channel = client.describe_channel(request.platform, channel_id)
     client.delete_channel(request.platform, channel.id)

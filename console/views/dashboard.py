@@ -7,6 +7,7 @@ from console.client.organization import describe_settings
 from console.client.roles import list_roles
 from console.client.teams import list_teams
 from console.htmx import render_page
+from console.requests import SignedInRequest
 from console.sessions import read_identity
 from console.views.decorators import signed_in
 
@@ -15,7 +16,7 @@ TEAMS_SHOWN = 6
 
 @require_safe
 @signed_in
-def dashboard_show(request):
+def dashboard_show(request: SignedInRequest):
     """Organization, member counts, members by role, teams, the caller's access and security settings."""
     platform = request.platform
     identity = read_identity(request.session)

@@ -11,6 +11,7 @@ from console.client import notifications as client
 from console.client.models.notifications import Channel, Delivery, MarkerPage, Rule
 from console.forms.notifications import DeliveryQuery
 from console.htmx import render_page, targets
+from console.requests import SignedInRequest
 from console.tables import Column, Empty, Table
 from console.views.decorators import signed_in
 
@@ -34,7 +35,7 @@ def names(things: list[Channel] | list[Rule]) -> list[tuple[str, str]]:
 
 @require_safe
 @signed_in
-def notification_delivery_list(request):
+def notification_delivery_list(request: SignedInRequest):
     """GET /notifications/deliveries, newest first, plus channels and rules for the filter menus.
 
     A table refresh (filters, pager, the poll every few seconds while a row is in flight) is the one call: the
@@ -83,7 +84,7 @@ def notification_delivery_list(request):
 
 @require_safe
 @signed_in
-def notification_delivery_detail(request, delivery_id: str):
+def notification_delivery_detail(request: SignedInRequest, delivery_id: str):
     """One delivery's attempts and payload: a panel for htmx, a whole page without JavaScript."""
     channel_id = request.GET.get("channel") or None
     delivery, page = find(request, delivery_id, channel_id)

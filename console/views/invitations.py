@@ -22,6 +22,7 @@ from console.forms.base import UNREACHABLE
 from console.forms.lists import ListQuery
 from console.forms.members import AcceptForm, InviteForm
 from console.htmx import navigate, render_page
+from console.requests import ConsoleRequest, SignedInRequest
 from console.tables import Column, Empty, Table
 from console.views.access import access_of
 from console.views.auth import password_sign_in
@@ -47,7 +48,7 @@ class InvitationQuery(ListQuery):
 
 @require_safe
 @signed_in
-def invitation_list(request):
+def invitation_list(request: SignedInRequest):
     """GET /org/invitations: one call; the tab is there for those who may manage users."""
     access = access_of(request)
     query = InvitationQuery(request.GET)
@@ -92,7 +93,7 @@ def owner_role(roles) -> bool:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def member_invite(request):
+def member_invite(request: SignedInRequest):
     """One invitation per address (POST /org/invitations each); failures stay in the form, by address."""
     access = access_of(request)
     roles = [summary.role for summary in list_roles(request.platform).items]
@@ -148,7 +149,7 @@ def keep_failed(form, failed: dict[str, str], **options) -> InviteForm:
 
 @require_POST
 @signed_in
-def invitation_resend(request, invitation_id: str):
+def invitation_resend(request: SignedInRequest, invitation_id: str):
     """POST /org/invitations/{invitation}/resend: a fresh link and expiry."""
     try:
         invitation = resend_invitation(request.platform, invitation_id)
@@ -163,7 +164,7 @@ def invitation_resend(request, invitation_id: str):
 
 @require_POST
 @signed_in
-def invitation_cancel(request, invitation_id: str):
+def invitation_cancel(request: SignedInRequest, invitation_id: str):
     """DELETE /org/invitations/{invitation}: the link stops working."""
     try:
         cancel_invitation(request.platform, invitation_id)
@@ -177,7 +178,7 @@ def invitation_cancel(request, invitation_id: str):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def invitation_accept(request, token: str):
+def invitation_accept(request: ConsoleRequest, token: str):
     """Public: who invites whom; sign in to accept, or create the account here and be signed in."""
     invitation = describe_invitation(Platform.anonymous(), token)
     form = AcceptForm(request.POST if request.method == "POST" and not invitation.account_exists else None)

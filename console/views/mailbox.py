@@ -7,6 +7,7 @@ from console.client.base import Platform
 from console.client.outbox import describe_outbox_message, list_outbox
 from console.context_processors import dev_mailbox
 from console.htmx import render_page
+from console.requests import ConsoleRequest
 
 
 def local_mode_only() -> None:
@@ -19,7 +20,7 @@ def _layout(request) -> str:
 
 
 @require_safe
-def mailbox_list(request):
+def mailbox_list(request: ConsoleRequest):
     """Every message the local platform sent, newest first; open to anyone in local mode (no account needed)."""
     local_mode_only()
     messages = list_outbox(Platform.anonymous())
@@ -28,7 +29,7 @@ def mailbox_list(request):
 
 
 @require_safe
-def mailbox_message(request, message_id: str):
+def mailbox_message(request: ConsoleRequest, message_id: str):
     """One message, with its links clickable."""
     local_mode_only()
     message = describe_outbox_message(Platform.anonymous(), message_id)

@@ -11,6 +11,7 @@ from console.client.members import describe_member, list_members, remove_member,
 from console.client.teams import list_teams
 from console.forms.members import MemberQuery, RolesForm
 from console.htmx import navigate, render_page, targets
+from console.requests import SignedInRequest
 from console.tables import Column, Empty, Table, link_prefix
 from console.views.access import access_of, remember_own_roles
 from console.views.decorators import safe_next, signed_in
@@ -23,7 +24,7 @@ ID = re.compile(r"[A-Z0-9]{1,20}")  # contract §1.2
 
 @require_safe
 @signed_in
-def member_list(request):
+def member_list(request: SignedInRequest):
     """GET /org/members and GET /org/teams: two platform calls for the whole screen, whatever its size.
 
     A table refresh (search, filter, sort, page) needs only the members: the filters around it stay.
@@ -63,7 +64,7 @@ def member_list(request):
 
 @require_POST
 @signed_in
-def member_bulk(request):
+def member_bulk(request: SignedInRequest):
     """Confirm, then apply, a removal or a role change to the selected members (one call per member)."""
     access = access_of(request)
     action = request.POST.get("action")
@@ -110,7 +111,7 @@ def report_bulk(request, action, done, failed) -> None:
 
 @require_safe
 @signed_in
-def member_detail(request, member_id: str):
+def member_detail(request: SignedInRequest, member_id: str):
     """GET /org/members/{member}: profile, roles (with the editor when allowed), teams, remove."""
     return render_detail(request, describe_member(request.platform, member_id))
 
@@ -141,7 +142,7 @@ def render_detail(request, detail, *, roles_form=None, remove_error=None, status
 
 @require_POST
 @signed_in
-def member_roles(request, member_id: str):
+def member_roles(request: SignedInRequest, member_id: str):
     """PUT /org/members/{member}/roles; a refusal (last Owner, Owner-only) shows at the editor."""
     access = access_of(request)
     detail = describe_member(request.platform, member_id)
@@ -161,7 +162,7 @@ def member_roles(request, member_id: str):
 
 @require_POST
 @signed_in
-def member_remove(request, member_id: str):
+def member_remove(request: SignedInRequest, member_id: str):
     """DELETE /org/members/{member}; the last Owner's refusal shows next to the Remove button."""
     detail = describe_member(request.platform, member_id)
     try:

@@ -20,6 +20,7 @@ from console.client import mfa
 from console.client.errors import Conflict, PlatformError
 from console.forms.account import ChangePasswordForm, MfaResetForm, TotpCodeForm
 from console.htmx import navigate, render_page, targets
+from console.requests import SignedInRequest
 from console.views.decorators import signed_in
 from console.views.sign_in_steps import DEVICE_COOKIE, ENROLL_KEY
 
@@ -49,13 +50,13 @@ def security_page(request, *, password_form=None, regenerate_form=None, reset_fo
 
 @require_safe
 @signed_in
-def account_security(request):
+def account_security(request: SignedInRequest):
     return security_page(request)
 
 
 @require_safe
 @signed_in
-def mfa_enroll(request):
+def mfa_enroll(request: SignedInRequest):
     """Forced enrollment: the organization requires MFA before anything else can be used."""
     if not enrolling(request):
         return redirect("account_security")
@@ -64,7 +65,7 @@ def mfa_enroll(request):
 
 @require_POST
 @signed_in
-def mfa_setup_start(request):
+def mfa_setup_start(request: SignedInRequest):
     """Issue a TOTP secret (POST /me/mfa/totp) and go to the page that shows it."""
     try:
         enrollment = mfa.start_totp(request.platform)
@@ -82,7 +83,7 @@ def mfa_setup_start(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def mfa_setup(request):
+def mfa_setup(request: SignedInRequest):
     """Scan the QR code (or type the secret), then confirm with one code to turn MFA on."""
     setup = request.session.get(SETUP_KEY)
     back = reverse("mfa_enroll" if enrolling(request) else "account_security")
@@ -111,7 +112,7 @@ def mfa_setup(request):
 @never_cache
 @require_safe
 @signed_in
-def mfa_qr(request):
+def mfa_qr(request: SignedInRequest):
     """The pending otpauth URI as an SVG QR code, drawn on the server (no inline style, no script)."""
     setup = request.session.get(SETUP_KEY)
     if not setup:
@@ -138,7 +139,7 @@ def kept_codes(request) -> list[str]:
 @never_cache
 @require_safe
 @signed_in
-def mfa_recovery_codes(request):
+def mfa_recovery_codes(request: SignedInRequest):
     """The new recovery codes, shown once: copy, download, then "I saved them" forgets them."""
     codes = kept_codes(request)
     if not codes:
@@ -150,7 +151,7 @@ def mfa_recovery_codes(request):
 @never_cache
 @require_safe
 @signed_in
-def mfa_recovery_download(request):
+def mfa_recovery_download(request: SignedInRequest):
     codes = kept_codes(request)
     if not codes:
         return redirect("account_security")
@@ -165,7 +166,7 @@ def mfa_recovery_download(request):
 
 @require_POST
 @signed_in
-def mfa_recovery_done(request):
+def mfa_recovery_done(request: SignedInRequest):
     kept = request.session.pop(CODES_KEY, None) or {}
     then = kept.get("then") if kept.get("then") in ("dashboard", "account_security") else "account_security"
     return navigate(request, reverse(then))
@@ -173,7 +174,7 @@ def mfa_recovery_done(request):
 
 @require_POST
 @signed_in
-def mfa_recovery_regenerate(request):
+def mfa_recovery_regenerate(request: SignedInRequest):
     """New recovery codes (the old ones stop working); needs a current code from the app."""
     form = TotpCodeForm(request.POST, prefix="regenerate")
     if form.is_valid():
@@ -189,7 +190,7 @@ def mfa_recovery_regenerate(request):
 
 @require_POST
 @signed_in
-def mfa_reset(request):
+def mfa_reset(request: SignedInRequest):
     """Turn MFA off (password or code); the platform ends every login, this one included."""
     form = MfaResetForm(request.POST, prefix="reset")
     if form.is_valid():

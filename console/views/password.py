@@ -9,10 +9,11 @@ from console.client.base import Platform
 from console.client.errors import PlatformError
 from console.forms.auth import EmailForm, ResetPasswordForm
 from console.htmx import navigate, render_page
+from console.requests import ConsoleRequest
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def password_forgot(request):
+def password_forgot(request: ConsoleRequest):
     """Mail a reset link; the same answer whether or not the address has an account."""
     form = EmailForm(request.POST if request.method == "POST" else None)
     sent = False
@@ -28,7 +29,7 @@ def password_forgot(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def password_reset(request):
+def password_reset(request: ConsoleRequest):
     """Choose a new password with the token from the link; every login of the account ends."""
     token = request.GET.get("token", "")
     form = ResetPasswordForm(request.POST if request.method == "POST" else None, initial={"token": token})

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from console.client.auth import list_permissions
 from console.client.roles import describe_role, describe_team_role, list_roles, list_team_roles
 from console.htmx import render_page
+from console.requests import SignedInRequest
 from console.views.decorators import signed_in
 
 OBJECT_TYPE_NAMES = {
@@ -38,7 +39,7 @@ def by_object_type(permissions) -> list[tuple[str, list]]:
 
 @require_safe
 @signed_in
-def role_list(request):
+def role_list(request: SignedInRequest):
     """GET /org/roles and GET /org/team-roles: both catalogues with member and permission counts."""
     context = {
         "org_roles": list_roles(request.platform).items,
@@ -49,14 +50,14 @@ def role_list(request):
 
 @require_safe
 @signed_in
-def role_detail(request, role_id: str):
+def role_detail(request: SignedInRequest, role_id: str):
     """GET /org/roles/{role}"""
     return render_role(request, describe_role(request.platform, role_id))
 
 
 @require_safe
 @signed_in
-def team_role_detail(request, role_id: str):
+def team_role_detail(request: SignedInRequest, role_id: str):
     """GET /org/team-roles/{role}"""
     return render_role(request, describe_team_role(request.platform, role_id))
 
@@ -68,7 +69,7 @@ def render_role(request, detail):
 
 @require_safe
 @signed_in
-def permission_list(request):
+def permission_list(request: SignedInRequest):
     """GET /auth/permissions: every relation the platform knows, by object type."""
     context = {"groups": by_object_type(list_permissions(request.platform))}
     return render_page(request, "console/roles/permissions.html", context)

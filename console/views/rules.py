@@ -11,6 +11,7 @@ from console.client.errors import Conflict, PlatformError, ValidationFailed
 from console.client.models.notifications import Channel, NotificationIncluded, Owner, Rule
 from console.forms.notifications import EnabledForm, MarkerQuery, RuleForm
 from console.htmx import navigate, render_fragment, render_page
+from console.requests import SignedInRequest
 from console.tables import Column, Empty, Table
 from console.views.decorators import page_url, safe_next, signed_in
 from console.views.notifications import NotificationAccess, notification_access, owner_of
@@ -53,7 +54,7 @@ def event_labels(request) -> dict[str, str]:
 
 @require_safe
 @signed_in
-def notification_rule_list(request):
+def notification_rule_list(request: SignedInRequest):
     """GET /notifications/rules (channels come included) and GET /notifications/event-types for the labels."""
     query = MarkerQuery(request.GET)
     page = client.list_rules(request.platform, **query.params())
@@ -102,7 +103,7 @@ def rule_form(request, access: NotificationAccess, rule: Rule | None = None) -> 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def notification_rule_create(request):
+def notification_rule_create(request: SignedInRequest):
     """POST /notifications/rules: events (shortcuts expand on save), channels, scope and owner."""
     access = notification_access(request, with_teams=True)
     form = rule_form(request, access)
@@ -120,7 +121,7 @@ def notification_rule_create(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def notification_rule_edit(request, rule_id: str):
+def notification_rule_edit(request: SignedInRequest, rule_id: str):
     """One rule (PATCH to save): editable when the caller manages it, else read-only; delete with confirmation."""
     rule = client.describe_rule(request.platform, rule_id)
     access = notification_access(request, with_teams=True)
@@ -139,7 +140,7 @@ def notification_rule_edit(request, rule_id: str):
 
 @require_POST
 @signed_in
-def notification_rule_enable(request, rule_id: str):
+def notification_rule_enable(request: SignedInRequest, rule_id: str):
     """The inline switch (PATCH {enabled}): htmx swaps the row; without JavaScript, back to the list."""
     form = EnabledForm(request.POST)
     enabled = form.is_valid() and form.cleaned_data["enabled"]
@@ -150,7 +151,7 @@ def notification_rule_enable(request, rule_id: str):
         rule = client.describe_rule(request.platform, rule_id)
     if not request.htmx:
         if form.errors:
-            messages.error(request, f"“{rule.name}” was not enabled: {' '.join(form.non_field_errors())}")
+            messages.error(request, f"“{rule.name}” was not enabled: {' '.join(map(str, form.non_field_errors()))}")
         else:
             messages.success(request, f"Rule “{rule.name}” {'enabled' if enabled else 'disabled'}.")
         return navigate(request, safe_next(request) or reverse("notification_rule_list"))
@@ -162,7 +163,7 @@ def notification_rule_enable(request, rule_id: str):
 
 @require_POST
 @signed_in
-def notification_rule_delete(request, rule_id: str):
+def notification_rule_delete(request: SignedInRequest, rule_id: str):
     """DELETE /notifications/rules/{rule} (soft); its past deliveries stay in History."""
     rule = client.describe_rule(request.platform, rule_id)
     client.delete_rule(request.platform, rule.id)

@@ -22,6 +22,7 @@ from console.client.tokens import TokenBundle
 from console.client.users import describe_me
 from console.forms.auth import CodeVerifyForm, EmailForm, MfaStepForm
 from console.htmx import navigate, render_page
+from console.requests import ConsoleRequest
 from console.sessions import Identity, start_platform_session
 from console.views.access import access_of
 
@@ -104,7 +105,7 @@ def start_session(request, result: TokenResponse) -> None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_in_code(request):
+def sign_in_code(request: ConsoleRequest):
     """Ask for a one-time code by email (the same answer whether or not the address has an account)."""
     if request.platform is not None:
         return navigate(request, reverse("dashboard"))
@@ -121,7 +122,7 @@ def sign_in_code(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_in_code_verify(request):
+def sign_in_code_verify(request: ConsoleRequest):
     """Enter the emailed code; MFA applies after it exactly as after a password."""
     email = request.session.get(CODE_EMAIL_KEY)
     if request.platform is not None or not email:
@@ -145,7 +146,7 @@ def sign_in_code_verify(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_in_mfa(request):
+def sign_in_mfa(request: ConsoleRequest):
     """The MFA step: a code from the authenticator app or one recovery code, and "trust this device"."""
     challenge = request.session.get(CHALLENGE_KEY)
     if request.platform is not None:

@@ -9,12 +9,13 @@ from console.client.base import Platform
 from console.client.errors import PlatformError
 from console.forms.auth import EmailForm, EmailVerifyForm, SignUpForm
 from console.htmx import navigate, render_page
+from console.requests import ConsoleRequest
 
 SIGNUP_EMAIL_KEY = "signup.email"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def signup_create(request):
+def signup_create(request: ConsoleRequest):
     """A new user and a new organization in which they are Owner; the platform mails a verification link.
 
     The platform answers the same for a registered address (it mails its owner instead), so every accepted
@@ -43,7 +44,7 @@ def signup_create(request):
 
 
 @require_safe
-def signup_done(request):
+def signup_done(request: ConsoleRequest):
     """Check your email: where the link went, and how to get another."""
     email = request.session.get(SIGNUP_EMAIL_KEY)
     if not email:
@@ -52,7 +53,7 @@ def signup_done(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def email_verify(request):
+def email_verify(request: ConsoleRequest):
     """The landing page of the mailed link: GET asks to confirm (mail scanners may prefetch links), POST verifies."""
     if request.method == "POST":
         form = EmailVerifyForm(request.POST)
@@ -69,7 +70,7 @@ def email_verify(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def verification_resend(request):
+def verification_resend(request: ConsoleRequest):
     """Send a fresh verification link; the same answer whether or not the address needs one."""
     data = request.POST if request.method == "POST" else None
     form = EmailForm(data, initial={"email": request.GET.get("email", "")})

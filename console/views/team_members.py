@@ -13,6 +13,7 @@ from console.client.models.teams import TeamMember, TeamMemberEntry
 from console.client.teams import add_team_member, remove_team_member, replace_team_member_roles
 from console.forms.teams import TeamMemberAddForm, TeamMemberRolesForm
 from console.htmx import navigate, render_fragment
+from console.requests import SignedInRequest
 from console.views.decorators import signed_in
 from console.views.teams import DETAIL, candidates, render_detail, team_roles
 
@@ -25,7 +26,7 @@ def team_url(team_id: str, **query) -> str:
 
 @require_safe
 @signed_in
-def team_member_find(request, team_id):
+def team_member_find(request: SignedInRequest, team_id):
     """The picker's results as you type: active members matching `find` (one call). Without htmx: the team page."""
     find = request.GET.get("find", "").strip()[:200]
     if not request.htmx:
@@ -36,7 +37,7 @@ def team_member_find(request, team_id):
 
 @require_POST
 @signed_in
-def team_member_add(request, team_id):
+def team_member_add(request: SignedInRequest, team_id):
     """PUT /org/teams/{team}/members/{member} with the chosen roles (none: the team's default)."""
     form = TeamMemberAddForm(request.POST, team_roles=team_roles(request.platform))
     if form.is_valid():
@@ -54,7 +55,7 @@ def team_member_add(request, team_id):
 
 @require_POST
 @signed_in
-def team_member_roles(request, team_id, member_id):
+def team_member_roles(request: SignedInRequest, team_id, member_id):
     """PUT /org/teams/{team}/members/{member}/roles; a refusal redraws the member's roles cell with the reason."""
     detail = describe_member(request.platform, member_id)
     form = TeamMemberRolesForm(request.POST, team_roles=detail.included.team_roles)
@@ -89,7 +90,7 @@ def membership_in(detail: MemberDetail, team_id: str) -> TeamMemberEntry:
 
 @require_POST
 @signed_in
-def team_member_remove(request, team_id, member_id):
+def team_member_remove(request: SignedInRequest, team_id, member_id):
     """DELETE /org/teams/{team}/members/{member}, after the confirmation dialog."""
     remove_team_member(request.platform, team_id, member_id)
     messages.success(request, "Member removed from the team. They stay in the organization.")

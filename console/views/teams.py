@@ -19,6 +19,7 @@ from console.client.teams import create_team, delete_team, describe_team, list_t
 from console.client.users import list_my_teams
 from console.forms.teams import TeamForm, TeamMemberAddForm, TeamMemberQuery, TeamQuery
 from console.htmx import navigate, render_page, targets
+from console.requests import SignedInRequest
 from console.tables import Column, Empty, Table, link_prefix
 from console.views.access import access_of
 from console.views.decorators import signed_in
@@ -65,7 +66,7 @@ def candidates(platform, text: str) -> list[MemberEntry]:
 
 @require_safe
 @signed_in
-def team_list(request):
+def team_list(request: SignedInRequest):
     """GET /org/teams: one platform call (the create dialog loads its form when opened)."""
     query = TeamQuery(request.GET)
     page = list_teams(request.platform, **query.params())
@@ -97,7 +98,7 @@ def team_list(request):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def team_create(request):
+def team_create(request: SignedInRequest):
     """The create form (a page, or the dialog's content); POST /org/teams, mistakes shown at their field."""
     if not access_of(request).can("CanManageTeams"):
         raise Forbidden("Only Owners and Admins can create teams.")
@@ -123,7 +124,7 @@ def team_create(request):
 
 @require_safe
 @signed_in
-def team_detail(request, team_id):
+def team_detail(request: SignedInRequest, team_id):
     """The members tab: the team and one page of its members (2 calls; GET /me/teams for who is no org admin)."""
     return render_detail(request, team_id)
 
@@ -192,7 +193,7 @@ def member_table(team, query, members, rights, refused) -> Table:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
-def team_settings(request, team_id):
+def team_settings(request: SignedInRequest, team_id):
     """The settings tab: name, description and default role (PATCH /org/teams/{team}); read-only without rights."""
     platform = request.platform
     summary = describe_team(platform, team_id)
@@ -231,7 +232,7 @@ def team_settings(request, team_id):
 
 @require_POST
 @signed_in
-def team_delete(request, team_id):
+def team_delete(request: SignedInRequest, team_id):
     """DELETE /org/teams/{team}, after the confirmation on the settings tab; back to the list."""
     summary = describe_team(request.platform, team_id)
     delete_team(request.platform, team_id)

@@ -17,7 +17,7 @@ def theme_set(request: HttpRequest) -> HttpResponse:
     theme = request.POST.get("theme", "")
     if theme not in THEMES:
         return HttpResponseBadRequest("Unknown theme: choose light, dark or system.", content_type="text/plain")
-    response = redirect(safe_next(request, reverse("dashboard")))
+    response = redirect(safe_next(request) or reverse("dashboard"))
     response.set_cookie(
         THEME_COOKIE, theme, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure(), httponly=True
     )

@@ -5,7 +5,11 @@ from django.http import JsonResponse
 from localplatform.errors import PlatformError
 
 
-def error_response(request, error: PlatformError) -> JsonResponse:
+class ErrorResponse(JsonResponse):
+    """An Error object: the edge middleware leaves these as they are and turns any other failure into one."""
+
+
+def error_response(request, error: PlatformError) -> ErrorResponse:
     """The Error object as an HTTP response, carrying the request id."""
     request_id = getattr(request, "lakesail_request_id", "")
     body = {
@@ -20,10 +24,9 @@ def error_response(request, error: PlatformError) -> JsonResponse:
             "causedBy": error.caused_by,
         },
     }
-    response = JsonResponse(body, status=error.status, content_type="application/json; charset=utf-8")
+    response = ErrorResponse(body, status=error.status, content_type="application/json; charset=utf-8")
     if error.retry_after is not None and error.status in (429, 503):
         response["Retry-After"] = str(error.retry_after)
     for name, value in error.headers.items():
         response[name] = value
-    response.lakesail_error = True
     return response

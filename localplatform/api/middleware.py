@@ -9,7 +9,7 @@ from itertools import accumulate
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpResponse
 
-from localplatform.api.errors import error_response
+from localplatform.api.errors import ErrorResponse, error_response
 from localplatform.errors import PlatformError
 
 API_PREFIX = "/api/v1/"
@@ -154,7 +154,7 @@ def control_character_at(data: dict) -> str | None:
 
 def ensure_error_shape(request, response: HttpResponse) -> HttpResponse:
     """Turn Django's own failure responses (unknown route or method, CSRF, a 500 page) into Error objects."""
-    if response.status_code < 400 or getattr(response, "lakesail_error", False):
+    if response.status_code < 400 or isinstance(response, ErrorResponse):
         return response
     if response.status_code in (404, 405):
         error = PlatformError("not_found", f"No operation {request.method} {request.path}.")

@@ -1,5 +1,7 @@
 """Identity and access: organizations, users, members, roles, teams and logins (contract §2.1)."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -270,3 +272,12 @@ class Invitation(Audited):
         if self.status == self.PENDING and self.expires_at <= (now or timezone.now()):
             return self.EXPIRED
         return self.status
+
+
+if TYPE_CHECKING:  # a Team from a query annotated with its explicit member count (services.teams)
+    from django_stubs_ext import WithAnnotations
+
+    class MemberCount(TypedDict):
+        member_count: int
+
+    CountedTeam = WithAnnotations[Team, MemberCount]

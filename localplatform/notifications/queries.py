@@ -5,12 +5,16 @@ last row, which the API layer keeps in its opaque marker.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
 from localplatform.identity.models import Member, Team
 from localplatform.notifications import services
 from localplatform.notifications.models import Channel, Delivery, Rule
+
+if TYPE_CHECKING:
+    from localplatform.identity.models import CountedTeam
 
 Position = tuple[datetime, str]
 
@@ -37,7 +41,7 @@ def channels(actor, *, team_id: str | None, member_id: str | None) -> QuerySet:
     return found
 
 
-def channel_people(organization_id: str, rows: list[Channel]) -> tuple[list[Member], list[Team]]:
+def channel_people(organization_id: str, rows: list[Channel]) -> "tuple[list[Member], list[CountedTeam]]":
     """The owners and email targets the channels name: members (with users), teams (with `member_count`)."""
     emails = [c for c in rows if c.type == Channel.EMAIL]
     member_ids = {c.member_id for c in rows} | {c.config.get("memberId") for c in emails}

@@ -309,7 +309,7 @@ def create_rule(actor, data: dict) -> Rule:
         enabled=data.get("enabled", True),
         resource_type=resource_type,
         event_types=event_types,
-        scope_type=data.get("scopeType"),
+        scope_type=data.get("scopeType") or "",
         resource_id=data.get("resourceId"),
         team_id=team_id,
         member_id=member_id,

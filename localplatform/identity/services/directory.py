@@ -7,6 +7,7 @@ Creating users, organizations and memberships, the organization's settings, and 
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
@@ -15,6 +16,9 @@ from django.utils import timezone
 
 from localplatform.errors import invalid, not_found
 from localplatform.identity.models import Member, Organization, Role, Team, TeamMember, User
+
+if TYPE_CHECKING:
+    from localplatform.identity.models import CountedTeam
 
 
 def role(key: str) -> Role:
@@ -169,7 +173,7 @@ class MemberSearch:
     members: list[Member]
     role_ids: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     team_ids: dict[str, list[str]] = dataclasses.field(default_factory=dict)
-    teams: list[Team] = dataclasses.field(default_factory=list)  # the teams referenced, annotated with member_count
+    teams: "list[CountedTeam]" = dataclasses.field(default_factory=list)  # the teams referenced, with member_count
 
 
 def search_members(
@@ -198,7 +202,7 @@ def sort_order(
     expression keeps the planner off the sort index. `reach` is the number of rows up to the page's end.
     """
     column = "sort_email" if sort_by == "email" else "sort_name"
-    key = F(column)
+    key: F | Lower = F(column)
     if where.search:
         size = Member.objects.filter(organization=organization).count()
         if total * total < reach * size:  # rows walked before the page (reach * size / total) exceed the matches
@@ -228,7 +232,7 @@ def filtered_members(organization: Organization, where: MemberFilter) -> QuerySe
     return members
 
 
-def assignments(member_ids: list[str]) -> tuple[dict[str, list[str]], dict[str, list[str]], list[Team]]:
+def assignments(member_ids: list[str]) -> "tuple[dict[str, list[str]], dict[str, list[str]], list[CountedTeam]]":
     """Org role ids and explicit team ids per member, and the teams referenced: a fixed number of queries."""
     role_ids: dict[str, list[str]] = {member_id: [] for member_id in member_ids}
     team_ids: dict[str, list[str]] = {member_id: [] for member_id in member_ids}

@@ -10,16 +10,20 @@ after the other, and the second sees that it would leave none (on PostgreSQL as 
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from localplatform.errors import PlatformError
 from localplatform.events import emit
-from localplatform.identity.models import Member, Organization, Role, Team, User
+from localplatform.identity.models import Member, Organization, Role, User
 from localplatform.identity.services import directory, teams
 from localplatform.identity.services.permissions import Access
 from localplatform.identity.services.tokens import revoke_all_logins
+
+if TYPE_CHECKING:
+    from localplatform.identity.models import CountedTeam
 
 PROFILE_FIELDS = ("given_name", "family_name", "display_name")
 
@@ -29,7 +33,7 @@ class MemberDetail:
     """A member with their teams by name: (team, member count, team role ids, inherited), from teams.teams_of."""
 
     member: Member
-    teams: list[tuple[Team, int, list[str], bool]]
+    teams: "list[tuple[CountedTeam, int, list[str], bool]]"
 
 
 def describe_member(organization: Organization, member_id: str) -> MemberDetail:

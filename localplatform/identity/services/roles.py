@@ -1,8 +1,9 @@
 """The fixed role catalogues (contract §3.11, §1.13) with the organization's holder counts; the permission catalogue."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from localplatform.errors import not_found
@@ -64,6 +65,7 @@ def describe_role(organization: Organization, scope: str, role_id: str) -> RoleD
 
 def member_counts(organization: Organization, scope: str, role_ids: list[str]) -> dict[str, int]:
     """role id -> holders in the organization: members (org roles) or explicit team memberships (team roles)."""
+    holders: QuerySet[Any]
     if scope == Role.ORGANIZATION:
         holders = Member.roles.through.objects.filter(member__organization=organization)
     else:

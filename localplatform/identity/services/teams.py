@@ -6,6 +6,7 @@ leaving the organization, seed, tests): the rules, the writes and the `team.*` e
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
@@ -19,6 +20,9 @@ from localplatform.identity.services import directory
 from localplatform.identity.services.permissions import Access
 from localplatform.paging import page_of
 
+if TYPE_CHECKING:
+    from localplatform.identity.models import CountedTeam
+
 
 def get_team(organization: Organization, team_id: str) -> Team:
     """A team of this organization, or 404 (teams are directory data: every member may see every team)."""
@@ -28,7 +32,7 @@ def get_team(organization: Organization, team_id: str) -> Team:
     return team
 
 
-def with_member_count(organization: Organization) -> QuerySet[Team]:
+def with_member_count(organization: Organization) -> "QuerySet[CountedTeam]":
     """The organization's teams annotated with `member_count` (explicit memberships only, §2.1)."""
     return Team.objects.filter(organization=organization).annotate(member_count=Count("memberships"))
 
@@ -39,7 +43,7 @@ def member_count(team: Team) -> int:
 
 def list_teams(
     organization: Organization, search: str, descending: bool, page: int, limit: int
-) -> tuple[int, list[Team]]:
+) -> "tuple[int, list[CountedTeam]]":
     """The teams matching `search` in name or description, by name, with `member_count` (GET /org/teams)."""
     found = with_member_count(organization)
     if search:
@@ -93,7 +97,7 @@ def _check_name(organization: Organization, name: str, team: Team | None = None)
 
 
 def _event(team: Team, type: str, by: Member | None, member: Member | None = None) -> None:
-    data = {"teamId": team.id, "teamName": team.name}
+    data: dict[str, str | None] = {"teamId": team.id, "teamName": team.name}
     if member is not None:
         data["memberId"] = member.id
     data["actorMemberId"] = by.id if by else None
@@ -243,7 +247,7 @@ def inheriting(member_ids: list[str]) -> set[str]:
     return set(rows.values_list("member_id", flat=True))
 
 
-def teams_of(member: Member) -> list[tuple[Team, int, list[str], bool]]:
+def teams_of(member: Member) -> "list[tuple[CountedTeam, int, list[str], bool]]":
     """The member's teams by name: (team, member count, team role ids, inherited), as GET /me/teams lists them."""
     explicit = {
         row.team_id: [role.id for role in sorted(row.roles.all(), key=lambda role: role.position)]
