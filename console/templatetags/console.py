@@ -3,8 +3,6 @@
 Load with {% load console %}.
 """
 
-import math
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -105,8 +103,8 @@ def percent_of(value, maximum) -> str:
 # Status value -> badge tone; one table for every resource that has a lifecycle.
 _TONES = {
     "success": {"active", "accepted", "succeeded", "ready", "running", "verified", "enabled", "delivered", "yes"},
-    "warning": {"pending", "provisioning", "starting", "stopping", "retrying", "expiring"},
-    "danger": {"failed", "error", "disabled", "revoked", "unhealthy"},
+    "warning": {"pending", "delivering", "provisioning", "starting", "stopping", "retrying", "expiring"},
+    "danger": {"failed", "failing", "error", "disabled", "revoked", "unhealthy"},
     "info": {"draft", "queued", "invited"},
 }
 
@@ -137,60 +135,6 @@ def status_tone(status) -> str:
         if key in values:
             return tone
     return "neutral"
-
-
-@dataclass(frozen=True)
-class SortState:
-    aria: str  # "ascending", "descending" or "" (not sorted by this column)
-    next: str  # the sort value the header link switches to
-    icon: str
-
-
-@register.simple_tag
-def sort_state(key: str, current: str) -> SortState:
-    """How a sortable column header looks and where it links, given the current sort ("name" or "-name")."""
-    if current == key:
-        return SortState("ascending", f"-{key}", "sort-up")
-    if current == f"-{key}":
-        return SortState("descending", key, "sort-down")
-    return SortState("", key, "arrow-down-up")
-
-
-@dataclass(frozen=True)
-class Pager:
-    page: int
-    pages: int
-    first: int  # 1-based index of the first row shown
-    last: int
-    total: int
-    previous: int | None
-    next: int | None
-    window: list[int | None]  # page numbers to link, None for a gap
-
-
-@register.simple_tag
-def pager(page, total, limit) -> Pager:
-    """Numbers for a pagination bar over a page-style list (contract §1.8)."""
-    page, total, limit = max(1, int(page or 1)), max(0, int(total or 0)), max(1, int(limit or 1))
-    pages = max(1, math.ceil(total / limit))
-    first = min(total, (page - 1) * limit + 1) if total else 0
-    last = min(total, page * limit)
-    shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
-    window: list[int | None] = []
-    for number in shown:
-        if window and number - (window[-1] or 0) > 1:
-            window.append(None)
-        window.append(number)
-    return Pager(
-        page=page,
-        pages=pages,
-        first=first,
-        last=last,
-        total=total,
-        previous=page - 1 if page > 1 else None,
-        next=page + 1 if page < pages else None,
-        window=window,
-    )
 
 
 @register.simple_tag

@@ -17,7 +17,7 @@ from console.forms.base import PlatformForm
 from console.forms.lists import ListQuery
 from console.htmx import targets
 from console.tables import Column, Empty, Table
-from console.templatetags.console import duration, initials, pager, percent_of, status_tone, timestamp
+from console.templatetags.console import duration, initials, percent_of, status_tone, timestamp
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
@@ -237,13 +237,6 @@ def test_list_query_drops_malformed_values():
     assert PeopleQuery({"sort": "-email", "page": "4"}).params()["sort_direction"] == "desc"
 
 
-def test_pagination_window():
-    p = pager(5, 200, 20)
-    assert (p.first, p.last, p.pages, p.previous, p.next) == (81, 100, 10, 4, 6)
-    assert p.window == [1, None, 4, 5, 6, None, 10]
-    assert pager(1, 0, 25).first == 0 and pager(1, 0, 25).pages == 1
-
-
 class DemoForm(forms.Form):
     name = forms.CharField(help_text="As shown to others.")
     agree = forms.BooleanField()
@@ -279,11 +272,10 @@ def test_confirm_dialog():
 
 
 def test_status_badge_and_stat_card():
-    assert 'tone-success">Active</span>' in render(
-        '{% include "console/components/status_badge.html" with status="active" %}'
-    )
-    assert 'tone-warning">Pending</span>' in render(
-        '{% include "console/components/status_badge.html" with status="pending" %}'
+    assert 'tone-success">Active</span>' in render('{% load console %}{% status_badge "active" %}')
+    assert 'tone-warning">Pending</span>' in render('{% load console %}{% status_badge "pending" %}')
+    assert 'tone-neutral">Not set up</span>' in render(
+        '{% load console %}{% status_badge "off" label="Not set up" tone="neutral" %}'
     )
     html = render('{% include "console/components/stat_card.html" with label="Teams" value=0 icon="diagram-3" %}')
     assert '<p class="stat-card-label">Teams</p>' in html and '<p class="stat-card-value">0</p>' in html
