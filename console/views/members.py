@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from console.client.errors import Conflict, Forbidden, NotFound, PlatformError, ValidationFailed
+from console.client.errors import Conflict, Forbidden, NotFound, PlatformError, Unavailable, ValidationFailed
 from console.client.members import describe_member, list_members, remove_member, replace_member_roles
 from console.client.teams import list_teams
+from console.forms.base import UNREACHABLE
 from console.forms.members import MemberQuery, RolesForm
 from console.htmx import navigate, render_page, targets
 from console.requests import SignedInRequest
@@ -78,16 +79,22 @@ def member_bulk(request: SignedInRequest):
     confirmed = request.POST.get("confirmed") == "yes"
     form = RolesForm(request.POST if confirmed else None, roles=catalogue, owner=access.owner)
     if confirmed and (action == "remove" or form.is_valid()):
-        done, failed = apply_bulk(request, action, details, form)
+        done, failed, left = apply_bulk(request, action, details, form)
         report_bulk(request, action, done, failed)
-        return navigate(request, back)
+        if not left:
+            return navigate(request, back)
+        # The platform stopped answering part-way: the dialog again, for those not done, choices kept.
+        details = [detail for detail in details if detail.member.id in left]
+        form.add_error(None, UNREACHABLE)
     context = {"action": action, "details": details, "form": form, "next": back, "access": access}
-    return render_page(request, "console/members/bulk.html", context, partials="bulk-dialog")
+    status = 422 if form.errors else 200
+    return render_page(request, "console/members/bulk.html", context, partials="bulk-dialog", status=status)
 
 
-def apply_bulk(request, action, details, form) -> tuple[list[str], list[str]]:
+def apply_bulk(request, action, details, form) -> tuple[list[str], list[str], set[str]]:
+    """(names done, "name: reason" refused, ids left undone because the platform stopped answering)."""
     done, failed = [], []
-    for detail in details:
+    for index, detail in enumerate(details):
         name = detail.member.display_name
         try:
             if action == "remove":
@@ -96,9 +103,11 @@ def apply_bulk(request, action, details, form) -> tuple[list[str], list[str]]:
                 replace_member_roles(request.platform, detail.member.id, form.role_ids())
         except (Conflict, Forbidden, NotFound, ValidationFailed) as error:
             failed.append(f"{name}: {error.message}")
+        except Unavailable:
+            return done, failed, {later.member.id for later in details[index:]}
         else:
             done.append(name)
-    return done, failed
+    return done, failed, set()
 
 
 def report_bulk(request, action, done, failed) -> None:

@@ -429,3 +429,18 @@ def test_roles_editor_keeps_the_choice_when_the_platform_fails_on_submit(signed_
     html = response.content.decode()
     assert re.search(rf'<input[^>]*value="{admin}"[^>]*checked', html), "the chosen role is no longer ticked"
     assert {r.key for r in cast.member.member.roles.all()} == {"member"}
+
+
+def test_bulk_role_change_keeps_the_choice_when_the_platform_fails_on_submit(signed_in, cast):
+    client = signed_in(cast.owner)
+    auditor = directory.role("auditor").id
+    with faults(writes_fail):
+        response = client.post(
+            "/members/bulk",
+            {"action": "roles", "member": [cast.member.member.id], "confirmed": "yes", "roles": [auditor]},
+        )
+    assert response.status_code == 422
+    assert_kept(response, {})
+    assert re.search(rf'<input[^>]*value="{auditor}"[^>]*checked', response.content.decode())
+    assert "Mia Member" in text_of(response)  # still the member it was for
+    assert {r.key for r in cast.member.member.roles.all()} == {"member"}
