@@ -13,6 +13,9 @@ from console.client.errors import Forbidden, PlatformError, RateLimited, Unautho
 from console.forms.base import PlatformForm
 
 INCORRECT = "Email or password is incorrect."
+# A wrong authentication code reads the same wherever one is asked for: setup, signing in, new recovery codes, reset.
+WRONG_CODE = "That code is not valid. Enter the code your authenticator app shows now."
+WRONG_RECOVERY_CODE = "That recovery code is not valid or was used before."
 CODE_PATTERN = r"^[0-9]{6}$"
 
 
@@ -84,42 +87,59 @@ class CodeVerifyForm(SignInStepForm):
 
 
 class MfaStepForm(SignInStepForm):
+    """The MFA step: one field takes the authentication code or, when the account has any, one recovery code.
+
+    Six digits are an authentication code; anything else is a recovery code (the platform's are xxxx-xxxx), so
+    nobody has to say which kind they typed.
+    """
+
     code = forms.CharField(
-        label="Authentication code",
-        required=False,
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "autofocus": True}
-        ),
-        help_text="The 6-digit code from your authenticator app.",
-    )
-    recovery_code = forms.CharField(
-        label="Or a recovery code",
-        required=False,
         max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text="One of the codes you saved when you set up MFA, like abcd-1234. Each works once.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false", "autofocus": True}
+        ),
     )
     trust_device = forms.BooleanField(
-        label="Trust this device: skip this step on this browser for a while", required=False
+        label="Trust this device",
+        required=False,
+        help_text="This browser skips this step until the trust expires or you revoke it in My account. "
+        "Leave it unticked on a shared computer.",
     )
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recovery = recovery
+        field = self.fields["code"]
+        if recovery:
+            field.label = "Authentication code or recovery code"
+            field.help_text = (
+                "The 6 digits your authenticator app shows now, or one of your recovery codes (each works once)."
+            )
+            field.error_messages["required"] = "Enter the code from your authenticator app or a recovery code."
+        else:
+            field.label = "Authentication code"
+            field.help_text = "The 6 digits your authenticator app shows now."
+            field.error_messages["required"] = "Enter the code from your authenticator app."
+            field.widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9]{6}", "maxlength": 6})
 
     def clean(self):
         data = super().clean()
-        code, recovery = data.get("code", "").strip(), data.get("recovery_code", "").strip().lower()
-        if bool(code) == bool(recovery):
-            raise forms.ValidationError("Enter either the code from your app or one recovery code.")
-        if code and not re.fullmatch(CODE_PATTERN, code):
+        typed = "".join(data.get("code", "").split())  # "123 456" as apps show it
+        data["code"], data["recovery_code"] = "", ""
+        if re.fullmatch(CODE_PATTERN, typed):
+            data["code"] = typed
+        elif not typed:
+            pass  # the field's own "required" error says what to do
+        elif self.recovery:
+            data["recovery_code"] = typed.lower()
+        else:
             self.add_error("code", "Enter the 6-digit code.")
-        data["code"], data["recovery_code"] = code, recovery
         return data
 
     def refusal(self, error: PlatformError) -> tuple[str | None, str]:
         if error.code != "invalid_mfa_code":
             return super().refusal(error)
-        if self.cleaned_data.get("recovery_code"):
-            return "recovery_code", "That recovery code is not valid or was used before."
-        return "code", "That code is not valid."
+        return "code", WRONG_RECOVERY_CODE if self.cleaned_data.get("recovery_code") else WRONG_CODE
 
 
 class EmailForm(PlatformForm):
