@@ -48,6 +48,11 @@ def password_field(label: str, autocomplete: str, min_length: int | None = None,
     )
 
 
+def required(text: str) -> dict[str, str]:
+    """A field's own "required" words, so an error summary reads as a list of things to do."""
+    return {"required": text}
+
+
 class SignInStepForm(PlatformForm):
     """A step of signing in: a refused credential (401) or account (403) is the form's to explain."""
 
@@ -68,8 +73,9 @@ class SignInForm(SignInStepForm):
     email = forms.EmailField(
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        error_messages=required("Enter your email."),
     )
-    password = password_field("Password", "current-password")
+    password = password_field("Password", "current-password", error_messages=required("Enter your password."))
 
     def refusal(self, error: PlatformError) -> tuple[str | None, str]:
         # The same words for an unknown address and a wrong password: the page tells nobody who has an account.
@@ -155,17 +161,37 @@ class SignUpForm(PlatformForm):
         label="First name",
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "autofocus": True}),
+        error_messages=required("Enter your first name."),
     )
     family_name = forms.CharField(
-        label="Last name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label="Last name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages=required("Enter your last name."),
     )
     email = forms.EmailField(
-        label="Work email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Work email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=required("Enter your work email."),
     )
     organization_name = forms.CharField(
-        label="Organization name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+        label="Organization name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages=required("Enter a name for your organization."),
     )
-    password = password_field("Password", "new-password", min_length=12, help_text="At least 12 characters.")
+    password = password_field(
+        "Password",
+        "new-password",
+        min_length=12,
+        help_text="At least 12 characters.",
+        error_messages={"required": "Choose a password.", "min_length": "Use at least 12 characters."},
+    )
+
+    def failed_fields(self) -> list[forms.BoundField]:
+        """The fields that have errors, in order, for the error summary above the form."""
+        return [field for field in self.visible_fields() if field.errors]
 
 
 class EmailVerifyForm(PlatformForm):
