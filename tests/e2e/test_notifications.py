@@ -330,3 +330,36 @@ def test_webhook_header_rows_are_added_and_removed_in_place(page: Page, cast, li
     expect(page.get_by_role("heading", name="Hook", level=1, exact=True)).to_be_visible()
     channel = Channel.objects.get(name="Hook")
     assert channel.config["headers"] == {"X-Two": "2"} and channel.secrets  # the typed secret was sent
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_notification_screens_on_a_phone(page: Page, cast, live_server, theme):
+    """Every notification screen at 390 px: screenshots to look at, and no page scrolls sideways."""
+    with Receiver() as ok, Receiver(statuses=[500]) as bad:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
+        page.goto("/")
+        sign_in(page, cast.owner.email, cast.owner.password)
+        ids = seed(cast, ok, bad)
+        screens = {
+            "channels-list": "/notifications/channels",
+            "channel-edit-webhook": f"/notifications/channels/{ids['webhook']}",
+            "channel-form-webhook": "/notifications/channels/new?type=webhook",
+            "rules-list": "/notifications/rules",
+            "rule-form": "/notifications/rules/new",
+            "history": "/notifications/history",
+        }
+        for name, url in screens.items():
+            page.goto(url)
+            shot(page, f"phone-{name}-{theme}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        page.locator("tbody tr", has_text="notification.test").first.get_by_role(
+            "link", name=re.compile("^Details")
+        ).click()
+        expect(page.get_by_role("dialog").locator("#delivery-detail")).to_contain_text("Attempts")
+        shot(page, f"phone-delivery-drawer-{theme}")
+        href = page.locator("tbody tr").first.get_by_role("link", name=re.compile("^Details")).get_attribute("href")
+        assert href
+        page.goto(href)
+        shot(page, f"phone-delivery-page-{theme}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
