@@ -1,5 +1,6 @@
 """The notification rule form: events of one resource type, channels, the scopes that fit them, a resource."""
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -21,7 +22,6 @@ SCOPE = {
     "required": "Choose which resources the rule watches.",
     "invalid_choice": "That scope does not fit this owner and these events: choose one of those shown.",
 }
-RESOURCE = {"invalid": "That is not an id: ids are up to 20 capital letters and digits."}
 CHANNELS = {
     "required": "Choose at least one channel to send to.",
     "invalid_choice": "A chosen channel is no longer available: choose again.",
@@ -46,7 +46,7 @@ class RuleForm(NotificationForm):
     owner = owner_field("rule")
     event_types = forms.MultipleChoiceField(label="Events", widget=forms.CheckboxSelectMultiple, error_messages=EVENTS)
     scope_type = forms.ChoiceField(label="Scope", widget=forms.RadioSelect, error_messages=SCOPE)
-    resource_id = forms.RegexField(regex=ID, label="Resource", required=False, error_messages=RESOURCE)
+    resource_id = forms.CharField(label="Resource", required=False, max_length=20)
     channel_ids = forms.MultipleChoiceField(
         label="Channels", widget=forms.CheckboxSelectMultiple, error_messages=CHANNELS
     )
@@ -130,13 +130,15 @@ class RuleForm(NotificationForm):
         return keys
 
     def clean(self):
+        """The resource counts only for the scope "One specific …" (the picker is hidden otherwise)."""
         cleaned = super().clean()
-        if (
-            cleaned.get("scope_type") == "resource"
-            and not cleaned.get("resource_id")
-            and "resource_id" not in self.errors
-        ):
+        resource = cleaned.get("resource_id", "")
+        if cleaned.get("scope_type") != "resource":
+            cleaned["resource_id"] = ""
+        elif not resource:
             self.add_error("resource_id", f"Choose the {self.noun} to watch.")
+        elif not re.fullmatch(ID, resource):
+            self.add_error("resource_id", "That is not an id: ids are up to 20 capital letters and digits.")
         return cleaned
 
     def to_body(self) -> dict[str, Any]:

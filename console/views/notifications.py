@@ -101,8 +101,8 @@ class Resource:
 
 @dataclass(frozen=True)
 class ResourcePicker:
-    """What the picker offers: `resources` of `resource_type` matching `find` (None: not listed, as the scope is another,
-    or the console has no list of that type and asks for a typed id); `note` says why the platform gave none."""
+    """What the picker offers: `resources` of `resource_type` matching `find` (None: not listed, as the scope is
+    another, or the console has no list of that type and asks for a typed id); `note`: why the platform gave none."""
 
     resource_type: str | None
     find: str = ""

@@ -245,3 +245,12 @@ def test_an_auditor_reads_a_rule_without_its_picker_working(owner, receiver, aud
     assert "<fieldset disabled>" in page and "Save rule" not in page and f'id="rule-id">{rule.id}<' in page
     forged = client.post(f"/notifications/rules/{rule.id}", {"name": "X", "action": "find"})
     assert forged.status_code == 200 and Rule.objects.get(id=rule.id).name == "Membership"  # a refresh saves nothing
+
+
+def test_a_typed_resource_id_counts_only_for_the_resource_scope(owner, receiver):
+    create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
+    typed = {"event_types": ["job_run.failed"], "resource_id": "not an id"}
+    hidden = make_rule(owner, channel_named("Ops"), scope_type="organization", **typed)
+    assert hidden.status_code == 302 and Rule.objects.get(name="Membership").resource_id is None
+    shown = make_rule(owner, channel_named("Ops"), name="Runs", scope_type="resource", **typed)
+    assert shown.status_code == 422 and "Resource: That is not an id" in text_of(shown)
