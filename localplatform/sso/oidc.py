@@ -65,8 +65,6 @@ def discover(issuer: str) -> Discovery:
     named = document.get("issuer")
     if not isinstance(named, str) or named.rstrip("/") != issuer.rstrip("/"):
         raise ProviderError("The discovery document names another issuer than this provider's URL.")
-    if "jwks_uri" not in document:
-        raise ProviderError("The discovery document has no jwks_uri.")
     endpoints: dict[str, str | None] = {"jwksUri": _endpoint(document, "jwks_uri")}
     for key, name in REQUIRED_ENDPOINTS.items():
         endpoints[key] = _endpoint(document, name)
@@ -112,11 +110,13 @@ def register(
     if reply.status not in (200, 201):
         raise ProviderError(f"The provider refused the registration{_described(document)}.", _cause(document))
     client_id, client_secret = document.get("client_id"), document.get("client_secret")
-    if not isinstance(client_id, str) or not client_id or not isinstance(client_secret, str) or not client_secret:
-        raise ProviderError("The provider registered no confidential client (no client_id or client_secret).")
+    if not isinstance(client_id, str) or not 1 <= len(client_id) <= 255:
+        raise ProviderError("The provider registered no client LakeSail can use (no client_id of 1 to 255 characters).")
+    if not isinstance(client_secret, str) or not client_secret:
+        raise ProviderError("The provider registered no confidential client (no client_secret).")
     uri, token = document.get("registration_client_uri"), document.get("registration_access_token")
     return Registration(
-        client_id[:255],
+        client_id,
         client_secret,
         uri if isinstance(uri, str) and token else None,
         token if isinstance(token, str) and uri else None,

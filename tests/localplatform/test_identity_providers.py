@@ -292,6 +292,21 @@ def test_created_rotated_and_deleted_emit_events(api, cast, created, owner_heade
     assert events[2].resource_name == events[2].data["name"] == "Renamed"
 
 
+def test_a_notification_rule_can_watch_one_provider(api, cast, created, owner_headers):
+    inbox = {"type": "email", "name": "Inbox", "config": {"memberId": cast.owner.member.id}}
+    channel = ok(api.post("/notifications/channels", json=inbox, headers=owner_headers), 201)
+    rule = {
+        "name": "This provider",
+        "eventTypes": ["identity_provider.secret_rotated"],
+        "scopeType": "resource",
+        "resourceId": created["id"],
+        "channelIds": [channel["id"]],
+    }
+    ok(api.post("/notifications/rules", json=rule, headers=owner_headers), 201)
+    unknown = api.post("/notifications/rules", json=rule | {"resourceId": "A1B2C3D4E5"}, headers=owner_headers)
+    assert set(assert_error(unknown, 422, "validation_failed")["details"]["fieldErrors"]) == {"resourceId"}
+
+
 # --- auto-setup -----------------------------------------------------------------------------------
 
 

@@ -282,6 +282,15 @@ def test_a_missing_unknown_or_expired_state_is_refused(api, forge, forged_idp, q
     assert forge.token_requests() == []  # no code was redeemed
 
 
+def test_an_error_sent_without_a_state_is_still_reported(api, forged_idp):
+    query = {"error": "unauthorized_client", "error_description": "Unknown redirect URI"}
+    body = refused(api.get("/auth/sso/callback", params=query))
+    assert body["details"]["causedBy"] == "idp:unauthorized_client"
+    assert body["message"] == "The identity provider refused the sign-in: Unknown redirect URI"
+    weird = refused(api.get("/auth/sso/callback", params={"error": "not a code!", "state": "x"}))
+    assert weird["details"]["causedBy"] is None  # an unknown state is refused before the error is read
+
+
 def test_an_answer_from_another_issuer_is_refused(api, forge, forged_idp):
     started = start(api, email="member@acme.test")
     query = {"state": started["state"], "code": "x", "iss": "http://127.0.0.1:9"}

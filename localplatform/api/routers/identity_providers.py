@@ -39,7 +39,7 @@ def out(provider) -> dict:
 @router.get(
     "/identity-provider-types",
     auth=BearerAuth(org=NONE),
-    response={200: shapes.TypeList, **errors(401)},
+    response={200: shapes.TypeList, **errors(401, 403)},
     summary="List available identity provider types",
 )
 def list_identity_provider_types(request):
@@ -180,4 +180,4 @@ def test_identity_provider(request, idp: Id):
     actor.require(MANAGE)
     provider = providers.get_provider(actor.organization, idp)
     every_request(FETCHES_PER_MEMBER, actor.member.id)
-    return providers.test_provider(provider, actor.member)
+    return providers.check_connection(provider)

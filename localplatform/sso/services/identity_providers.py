@@ -306,7 +306,7 @@ def rotate_secret(provider: IdentityProvider, by: Member | None, secret: str) ->
     return provider
 
 
-def test_provider(provider: IdentityProvider, by: Member | None) -> dict:
+def check_connection(provider: IdentityProvider) -> dict:
     """POST /auth/idps/{idp}/test: fetch discovery and the key set; the IdpTestResult (§2.2)."""
     success = rediscover(provider, with_keys=True)
     provider.last_tested_at = timezone.now()
@@ -354,7 +354,7 @@ def deregister(provider: IdentityProvider) -> None:
     except crypto.Unreadable:
         return
     if not oidc.deregister(provider.registration_client_uri, token):
-        logger.info("identity provider %s: the registered client could not be deleted at the provider", provider.id)
+        logger.info("identity provider %r: its registered client could not be deleted at the provider", provider.name)
 
 
 def _claim(provider: IdentityProvider, domains: list[str]) -> None:

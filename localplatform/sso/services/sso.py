@@ -43,6 +43,11 @@ def failed(message: str, cause: str | None = None) -> PlatformError:
     return PlatformError("sso_failed", message, caused_by=cause)
 
 
+def refusal(error: str, description: str | None) -> PlatformError:
+    """The provider's error answer (RFC 6749 §4.1.2.1), in its own words, its code in causedBy."""
+    return failed(f"The identity provider refused the sign-in: {_said(description or error)}", _cause(error))
+
+
 def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
@@ -125,12 +130,14 @@ def complete(
     state: str | None, code: str | None, error: str | None, error_description: str | None, iss: str | None
 ) -> tuple[User, Organization]:
     """GET /auth/sso/callback up to the tokens: the user signing in and the organization they enter."""
+    if error is not None and not state:  # refused before the provider could send the state back
+        raise refusal(error, error_description)
     attempt = consume(state)
     provider = attempt.identity_provider
-    if error is not None:
-        raise failed(f"The identity provider refused the sign-in: {_said(error_description or error)}", _cause(error))
     if iss is not None and iss != provider.issuer:  # RFC 9207: the answer must come from the provider asked
         raise failed("The answer came from another identity provider than the one this sign-in started with.")
+    if error is not None:
+        raise refusal(error, error_description)
     if not code:
         raise failed("The identity provider sent no sign-in code.")
     if provider.status != IdentityProvider.ACTIVE or not provider.discovery:
