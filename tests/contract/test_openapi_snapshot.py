@@ -36,6 +36,18 @@ IMPLEMENTED = {
     ("delete", "/org/teams/{team}/members/{member}"),
     ("put", "/org/teams/{team}/members/{member}/roles"),
     ("get", "/me/teams"),
+    # Identity providers and SSO (issue 11)
+    ("get", "/auth/identity-provider-types"),
+    ("get", "/auth/idps"),
+    ("post", "/auth/idps"),
+    ("post", "/auth/idps/auto-setup"),
+    ("get", "/auth/idps/{idp}"),
+    ("patch", "/auth/idps/{idp}"),
+    ("delete", "/auth/idps/{idp}"),
+    ("post", "/auth/idps/{idp}/rotate-secret"),
+    ("post", "/auth/idps/{idp}/test"),
+    ("get", "/auth/sso/start"),
+    ("get", "/auth/sso/callback"),
 }
 
 

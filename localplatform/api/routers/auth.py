@@ -1,8 +1,9 @@
 """/auth (contract §3.1): sign-up, password and one-time-code login, the MFA step, tokens, passwords, email
 verification and the permission catalogue. Public routes are throttled as §1.6 says (api/throttle.py)."""
 
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
+from localplatform.accounts.mail import console_base_url
 from localplatform.accounts.services import addresses, passwords, signin
 from localplatform.accounts.services.signup import signup
 from localplatform.api.auth import NONE, BearerAuth
@@ -21,8 +22,9 @@ from localplatform.api.throttle import (
     every_request,
     failures,
 )
-from localplatform.identity.models import Login
+from localplatform.identity.models import Login, Organization, User
 from localplatform.identity.services import credentials, roles, tokens
+from localplatform.sso.services import sso
 
 router = Router(tags=["authentication"])
 
@@ -104,6 +106,34 @@ def verify_login_code(request, body: shapes.LoginCodeVerifyIn):
     return signin.finish_first_factor(
         user, body.organizationId, Login.CODE, tokens.ClientInfo.of(request), body.trustedDeviceToken
     )
+
+
+@router.get(
+    "/sso/start",
+    response={200: shapes.SsoStart, **errors(400, 404, 422)},
+    summary="Start SSO",
+)
+def start_sso(request, query: Query[shapes.SsoStartQuery]):
+    """Begins the OIDC authorization-code flow with PKCE and returns the provider URL the browser must visit."""
+    allowed = sso.redirect_uris(console_base_url(request))
+    return sso.start(query.email, query.idpId, query.redirectUri, query.organizationId, allowed)
+
+
+@router.get(
+    "/sso/callback",
+    response={200: shapes.TokenResponse, **errors(400, 401, 403)},
+    summary="Complete SSO",
+    exclude_unset=True,
+)
+def complete_sso(request, query: Query[shapes.SsoCallbackQuery]):
+    """Exchanges the provider's authorization code for LakeSail tokens; the console forwards the query unchanged."""
+    user, organization = sso.complete(query.state, query.code, query.error, query.error_description, query.iss)
+    return sso_tokens(request, user, organization)
+
+
+def sso_tokens(request, user: User, organization: Organization) -> dict:
+    """The TokenResponse of an SSO login: no LakeSail MFA step or gate (§3.1.8); the request for DPoP (§1.4)."""
+    return tokens.start_login(user, organization, Login.SSO, tokens.ClientInfo.of(request))[1]
 
 
 @router.post(
