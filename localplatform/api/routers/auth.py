@@ -5,7 +5,7 @@ from ninja import Router, Status
 
 from localplatform.accounts.services import addresses, passwords, signin
 from localplatform.accounts.services.signup import signup
-from localplatform.api.auth import NONE, BearerAuth
+from localplatform.api.auth import NONE, BearerAuth, token_request_proof
 from localplatform.api.shapes import auth as shapes
 from localplatform.api.shapes.common import EmailIn, errors, permission_data
 from localplatform.api.throttle import (
@@ -58,7 +58,7 @@ def sign_up(request, body: shapes.SignupIn):
 )
 def login(request, body: shapes.LoginIn):
     """Exchanges email and password for tokens, or for an MFA challenge when the user has TOTP enabled."""
-    client = tokens.ClientInfo.of(request)
+    client = tokens.ClientInfo.of(request, token_request_proof(request))
     with failures(LOGIN_FAILURES, client.ip_address, body.email.strip().lower(), codes=("invalid_credentials",)):
         user = credentials.authenticate(body.email, body.password)
     return signin.finish_first_factor(user, body.organizationId, Login.PASSWORD, client, body.trustedDeviceToken)
@@ -72,7 +72,7 @@ def login(request, body: shapes.LoginIn):
 )
 def complete_mfa_login(request, body: shapes.LoginMfaIn):
     """Finishes a login that returned MfaChallenge, with a TOTP code or a recovery code."""
-    client = tokens.ClientInfo.of(request)
+    client = tokens.ClientInfo.of(request, token_request_proof(request))
     with failures(MFA_FAILURES, client.ip_address, body.mfaToken, codes=("invalid_mfa_code", "invalid_token")):
         return signin.complete_challenge(
             body.mfaToken, body.code, body.recoveryCode, client, body.trustDevice, body.deviceName
@@ -99,11 +99,10 @@ def request_login_code(request, body: EmailIn):
 )
 def verify_login_code(request, body: shapes.LoginCodeVerifyIn):
     """Logs in with the emailed code; MFA applies exactly as for password login."""
+    client = tokens.ClientInfo.of(request, token_request_proof(request))
     with failures(LOGIN_CODE_FAILURES, *_email_key(request, body.email), codes=("invalid_credentials",)):
         user = signin.check_login_code(body.email, body.code)
-    return signin.finish_first_factor(
-        user, body.organizationId, Login.CODE, tokens.ClientInfo.of(request), body.trustedDeviceToken
-    )
+    return signin.finish_first_factor(user, body.organizationId, Login.CODE, client, body.trustedDeviceToken)
 
 
 @router.post(
@@ -114,7 +113,8 @@ def verify_login_code(request, body: shapes.LoginCodeVerifyIn):
 )
 def refresh_tokens(request, body: shapes.RefreshIn):
     """Rotates the refresh token and issues a new access token, optionally in another organization."""
-    return tokens.issue_tokens(tokens.rotate_refresh_token(body.refreshToken, body.organizationId))
+    proof = token_request_proof(request)
+    return tokens.issue_tokens(tokens.rotate_refresh_token(body.refreshToken, body.organizationId, proof))
 
 
 @router.post(
