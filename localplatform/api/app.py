@@ -46,6 +46,7 @@ api = PlatformApi(
 # One router per API area (README "Adding an API area"); view function names are the operation ids.
 api.add_router("/auth", auth.router)
 api.add_router("/me", users.router)
+api.add_router("/users", users.admin_router)
 api.add_router("/me/mfa", mfa.router)
 api.add_router("/org", roles.router)
 api.add_router("/org", organization.router)
