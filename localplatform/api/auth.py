@@ -59,7 +59,10 @@ class BearerAuth:
         scheme, _, token = header.strip().partition(" ")
         scheme, token = scheme.lower(), token.strip()
         if scheme not in ("bearer", "dpop") or not token:
-            raise PlatformError("invalid_token", "Send the access token as 'Authorization: Bearer <token>'.")
+            raise PlatformError(
+                "invalid_token",
+                "Send the access token as 'Authorization: Bearer <token>', or 'DPoP <token>' when bound.",
+            )
         login, jkt = read_access_token(token)
         check_binding(request, scheme, token, jkt)
         user = login.user
