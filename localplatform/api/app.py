@@ -48,6 +48,7 @@ api = PlatformApi(
 api.add_router("/auth", auth.router)
 api.add_router("/auth", identity_providers.router)
 api.add_router("/me", users.router)
+api.add_router("/users", users.admin_router)
 api.add_router("/me/mfa", mfa.router)
 api.add_router("/org", roles.router)
 api.add_router("/org", organization.router)
