@@ -58,3 +58,14 @@ ensure_venv() {
     || die "pip install -e '$want' failed (see above)"
   printf '%s\n%s\n' "$hash" "$extras" >"$INSTALL_STAMP"
 }
+
+# Installs the npm packages of package-lock.json (npm ci) unless exactly that lock is installed already:
+# the OpenID Connect provider the SSO tests and bin/oidc-provider run (and bin/vendor's libraries).
+ensure_node_modules() {
+  local stamp="$LAKESAIL_ROOT/node_modules/.lakesail-lock-hash" hash
+  hash="$(sha256sum "$LAKESAIL_ROOT/package-lock.json" | cut -d' ' -f1)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] && return 0
+  command -v npm >/dev/null || { echo "npm is required (Debian: apt-get install -y npm)" >&2; return 1; }
+  (cd "$LAKESAIL_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  echo "$hash" >"$stamp"
+}

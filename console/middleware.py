@@ -30,6 +30,7 @@ from console.client.errors import (
 )
 from console.client.transport import browser_origin
 from console.htmx import navigate
+from console.sessions import browser_session
 from console.views.decorators import page_url, sign_in_redirect
 
 logger = logging.getLogger("console")
@@ -73,8 +74,11 @@ class PlatformMiddleware:
             return self.get_response(request)
         request.platform = Platform.from_session(request.session)
         # The embedded platform builds mail links from the origin the browser used (contract §7) and
-        # records the browser's address on logins.
-        with browser_origin(request.scheme, request.get_host(), request.META.get("REMOTE_ADDR")):
+        # records the browser's address on logins; sign-in binds the login to this session's DPoP key.
+        with (
+            browser_origin(request.scheme, request.get_host(), request.META.get("REMOTE_ADDR")),
+            browser_session(request.session),
+        ):
             return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -1,20 +1,30 @@
-"""Server-side sessions (database) that hold the platform tokens and never let a stale copy win.
+"""Server-side sessions (database) that hold the platform tokens and the DPoP key, and never let a stale copy win.
 
-Tokens live only here, server side: never in cookies, HTML or logs. Several requests of one browser
-session can run at once; when one of them refreshes the tokens, a slower one that still holds the
-previous bundle must not write it back (its refresh token is spent, and reusing it would revoke the
-login). Saving therefore re-reads the stored row under a lock and keeps the higher generation.
+Tokens and the DPoP private key live only here, server side: never in cookies, HTML or logs. Several
+requests of one browser session can run at once; when one of them refreshes the tokens, a slower one
+that still holds the previous bundle must not write it back (its refresh token is spent, and reusing it
+would revoke the login). Saving therefore re-reads the stored row under a lock and keeps the higher
+generation, and the DPoP key already stored (the tokens are bound to it).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
 from django.db import router, transaction
 from django.utils import timezone
 
+from console.client.dpop import DpopKey
 from console.client.tokens import TOKENS_KEY, TokenBundle, generation_of
 
 IDENTITY_KEY = "platform.identity"
+DPOP_KEY = "platform.dpop_key"
+
+# The browser session of the console request being served (set by console.middleware.PlatformMiddleware):
+# the sign-in views' anonymous platform binds the login it starts to this session's DPoP key.
+_browser_session: ContextVar = ContextVar("console_browser_session", default=None)
 
 
 class SessionStore(DbSessionStore):
@@ -35,10 +45,12 @@ class SessionStore(DbSessionStore):
         if must_create or self.session_key is None:
             return super().save(must_create=must_create)
         with transaction.atomic(using=router.db_for_write(self.model)):
-            stored = self.load_locked().get(TOKENS_KEY)
+            stored = self.load_locked()
             data = self._get_session()
-            if generation_of(stored) > generation_of(data.get(TOKENS_KEY)):
-                data[TOKENS_KEY] = stored
+            if generation_of(stored.get(TOKENS_KEY)) > generation_of(data.get(TOKENS_KEY)):
+                data[TOKENS_KEY] = stored[TOKENS_KEY]
+            if DpopKey.from_dict(stored.get(DPOP_KEY)) is not None:  # made once per session; the login is bound to it
+                data[DPOP_KEY] = stored[DPOP_KEY]
             super().save(must_create=False)
 
 
@@ -49,6 +61,30 @@ def read_tokens(session) -> TokenBundle | None:
 
 def write_tokens(session, tokens: TokenBundle) -> None:
     session[TOKENS_KEY] = tokens.as_dict()
+
+
+def dpop_key(session) -> DpopKey:
+    """This browser session's DPoP key pair, made on first use and kept in the session (§5)."""
+    key = DpopKey.from_dict(session.get(DPOP_KEY))
+    if key is None:
+        key = DpopKey.generate()
+        session[DPOP_KEY] = key.as_dict()
+    return key
+
+
+@contextmanager
+def browser_session(session) -> Iterator[None]:
+    """Inside the block, current_browser_session() is `session`."""
+    token = _browser_session.set(session)
+    try:
+        yield
+    finally:
+        _browser_session.reset(token)
+
+
+def current_browser_session():
+    """The session of the console request being served, or None outside one."""
+    return _browser_session.get()
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ PLATFORM_APPS = [
     "allauth.mfa",
     "localplatform.accounts",
     "localplatform.notifications",
+    "localplatform.sso",
     "django_tasks_db",
 ]
 if LAKESAIL_EMBEDDED_PLATFORM:

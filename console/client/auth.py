@@ -6,6 +6,7 @@ from typing import Any
 from console.client.base import Platform, parse
 from console.client.models.auth import EmailVerified, MfaChallenge, TokenResponse
 from console.client.models.common import Items, Permission
+from console.client.models.identity_providers import SsoStart
 
 
 def login(
@@ -132,3 +133,24 @@ def complete_mfa_login(
 def list_permissions(platform: Platform) -> list[Permission]:
     """GET /auth/permissions"""
     return parse(Items[Permission], platform.call("GET", "/auth/permissions", scoped=False)).items
+
+
+def start_sso(
+    platform: Platform,
+    *,
+    redirect_uri: str,
+    email: str | None = None,
+    idp_id: str | None = None,
+    organization_id: str | None = None,
+) -> SsoStart:
+    """GET /auth/sso/start"""
+    optional = {"email": email, "idpId": idp_id, "organizationId": organization_id}
+    params = {"redirectUri": redirect_uri, **{key: value for key, value in optional.items() if value}}
+    return parse(SsoStart, platform.call("GET", "/auth/sso/start", params=params, auth=False, scoped=False))
+
+
+def complete_sso(platform: Platform, *, query_string: str) -> TokenResponse:
+    """GET /auth/sso/callback"""
+    # The query the provider sent to the console's callback page, forwarded unchanged (§3.1.8).
+    path = "/auth/sso/callback?" + query_string.removeprefix("?")
+    return parse(TokenResponse, platform.call("GET", path, auth=False, scoped=False))

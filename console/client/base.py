@@ -1,4 +1,11 @@
-"""The Platform object a view calls through: auth headers, token refresh, error parsing, call counting."""
+"""The Platform object a view calls through: auth headers, DPoP proofs, token refresh, error parsing, call counting.
+
+DPoP (contract §1.4, §5): a Platform with a browser session signs a proof with that session's key
+(console/sessions.py) for every token request, so every login it starts or refreshes is bound, and for
+every call made with a bound token. Turning on an organization's requireDpop therefore changes nothing
+for it; a login from before the console bound its tokens is bound at its next refresh, which a
+`401 dpop_required` brings forward.
+"""
 
 import logging
 import threading
@@ -12,16 +19,23 @@ import pydantic
 from django.db import connections, router, transaction
 
 from console.client import transport
+from console.client.dpop import DpopKey
 from console.client.errors import Forbidden, PlatformError, Unauthorized, Unavailable, error_class
 from console.client.tokens import TOKENS_KEY, TokenBundle
 from console.logs import redact
-from console.sessions import Identity, read_identity, read_tokens, write_tokens
+from console.sessions import Identity, current_browser_session, dpop_key, read_identity, read_tokens, write_tokens
 
 logger = logging.getLogger("console.client")
 
 ORG_HEADER = "LakeSail-Organization-Id"
 REQUEST_ID_HEADER = "LakeSail-Request-Id"
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# The token-issuing operations (§1.4): their proof has no `ath`, and binds the tokens they issue.
+TOKEN_REQUESTS = frozenset(
+    {"/auth/login", "/auth/login/mfa", "/auth/login/code/verify", "/auth/sso/callback", "/auth/token/refresh"}
+)
+# A 401 a refresh can cure: the access token expired, or an unbound one meets requireDpop (the refresh binds it).
+RENEWABLE = frozenset({"token_expired", "dpop_required"})
 
 
 class Platform:
@@ -37,6 +51,7 @@ class Platform:
         self.history: list[str] = []  # "GET /org/members 200", for test diagnostics
         # Headers added to every call, e.g. the browser's User-Agent on sign-in so the login shows its device.
         self.extra_headers: dict[str, str] = {}
+        self._dpop: DpopKey | None = None
 
     @classmethod
     def from_session(cls, session) -> "Platform | None":
@@ -47,9 +62,19 @@ class Platform:
         return cls(session, tokens, read_identity(session))
 
     @classmethod
-    def anonymous(cls) -> "Platform":
-        """A caller without a login, for the public routes (sign-in)."""
-        return cls()
+    def anonymous(cls, session=None) -> "Platform":
+        """A caller without a login, for the public routes (sign-in).
+
+        It signs token requests with the key of `session`, by default the browser session of the console
+        request being served, so the login it starts is bound to the key the session keeps.
+        """
+        return cls(session if session is not None else current_browser_session())
+
+    def dpop_key(self) -> DpopKey | None:
+        """The browser session's DPoP key (made on first use); None without a session, which then speaks Bearer."""
+        if self._dpop is None and self.session is not None:
+            self._dpop = dpop_key(self.session)
+        return self._dpop
 
     def __repr__(self) -> str:
         return f"Platform(organization_id={self.organization_id!r}, calls={self.calls})"
@@ -65,13 +90,14 @@ class Platform:
             if self.tokens.expiring():
                 self.refresh()
         response = self._send(method, path, params=params, body=body, auth=auth, scoped=scoped)
-        if auth and response.status_code == 401 and _code(response) == "token_expired":
+        code = _code(response) if auth and response.status_code == 401 else None
+        if code in RENEWABLE and (code == "token_expired" or self.dpop_key() is not None):
             self.refresh()
             if method not in IDEMPOTENT:
                 raise Unavailable(
                     "Your sign-in was renewed while this was being sent, and nothing was changed. Please try again.",
                     status=401,
-                    code="token_expired",
+                    code=code,
                     request_id=response.headers.get(REQUEST_ID_HEADER),
                 )
             response = self._send(method, path, params=params, body=body, auth=auth, scoped=scoped)
@@ -81,6 +107,9 @@ class Platform:
         headers = dict(self.extra_headers)
         if auth and self.tokens is not None:
             headers["Authorization"] = f"{self.tokens.token_type} {self.tokens.access_token}"
+        proof = self._proof(method, path, auth)
+        if proof is not None:
+            headers["DPoP"] = proof
         if scoped and self.organization_id:
             headers[ORG_HEADER] = self.organization_id
         self.calls += 1
@@ -95,6 +124,18 @@ class Platform:
             raise Unavailable(f"Could not reach the platform ({type(exc).__name__}).", code="unreachable") from None
         self._log(method, path, response.status_code, started, response.headers.get(REQUEST_ID_HEADER))
         return response
+
+    def _proof(self, method: str, path: str, auth: bool) -> str | None:
+        """The DPoP proof for one call: token requests always (without `ath`), other calls with a bound token."""
+        if auth:
+            bound = self.tokens is not None and self.tokens.token_type == "DPoP"
+            key = self.dpop_key() if bound else None
+            access_token = self.tokens.access_token if self.tokens is not None else None
+            return key.proof(method, transport.platform_url(path), access_token) if key else None
+        if path.split("?", 1)[0] not in TOKEN_REQUESTS:
+            return None
+        key = self.dpop_key()
+        return key.proof(method, transport.platform_url(path)) if key else None
 
     def _log(self, method, path, status, started, request_id=None) -> None:
         elapsed_ms = (time.monotonic() - started) * 1000

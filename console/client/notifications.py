@@ -4,7 +4,16 @@ from typing import Any
 
 from console.client.base import Platform, parse
 from console.client.models.common import Items
-from console.client.models.notifications import Channel, ChannelTestResult, Delivery, EventType, MarkerPage, Rule
+from console.client.models.notifications import (
+    Channel,
+    ChannelTestResult,
+    Delivery,
+    DeliveryDetail,
+    EventType,
+    MarkerPage,
+    Redelivery,
+    Rule,
+)
 from console.client.paths import segment
 
 
@@ -116,3 +125,14 @@ def list_deliveries(
     """GET /notifications/deliveries"""
     params = _marker_params(limit, marker, channelId=channel_id, ruleId=rule_id, status=status)
     return parse(MarkerPage[Delivery], platform.call("GET", "/notifications/deliveries", params=params))
+
+
+def describe_delivery(platform: Platform, delivery_id: str) -> DeliveryDetail:
+    """GET /notifications/deliveries/{delivery}"""
+    return parse(DeliveryDetail, platform.call("GET", f"/notifications/deliveries/{segment(delivery_id)}"))
+
+
+def redeliver_delivery(platform: Platform, delivery_id: str) -> Delivery:
+    """POST /notifications/deliveries/{delivery}/redeliver"""
+    path = f"/notifications/deliveries/{segment(delivery_id)}/redeliver"
+    return parse(Redelivery, platform.call("POST", path)).delivery

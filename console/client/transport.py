@@ -104,13 +104,8 @@ class EmbeddedTransport(httpx.WSGITransport):
 
     def address(self, request: httpx.Request) -> None:
         """Send the request to the browser's origin when a console request is in progress (mail links)."""
-        origin = _browser_origin.get()
-        if origin is not None:
-            scheme, host = origin
-            request.url = request.url.copy_with(scheme=scheme, netloc=host.encode("ascii"))
-            request.headers["Host"] = host
-        else:
-            request.headers["Host"] = embedded_host()
+        request.url = addressed(request.url)
+        request.headers["Host"] = request.url.netloc.decode("ascii")
 
     def serve(self, request: httpx.Request) -> httpx.Response:
         """Run the request to completion (body read, iterable closed, so request_finished fires here)."""
@@ -121,6 +116,24 @@ class EmbeddedTransport(httpx.WSGITransport):
         finally:
             stream.close()
         return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
+
+
+def addressed(url: httpx.URL) -> httpx.URL:
+    """Where an in-process request goes: the browser's origin during a console request, else the embedded host."""
+    origin = _browser_origin.get()
+    if origin is not None:
+        scheme, host = origin
+        return url.copy_with(scheme=scheme, netloc=host.encode("ascii"))
+    return url.copy_with(netloc=embedded_host().encode("ascii"))
+
+
+def platform_url(path: str) -> str:
+    """The URL of a call to `path` as the platform sees it, without query or fragment: a DPoP proof's `htu` (§1.4).
+
+    Over HTTP, LAKESAIL_API_URL + path; in-process, where EmbeddedTransport.address() sends the request.
+    """
+    url = httpx.URL(f"{base_url().rstrip('/')}/{path.lstrip('/')}").copy_with(query=None, fragment=None)
+    return str(url if settings.LAKESAIL_API_URL else addressed(url))
 
 
 # The embedded platform's database connections of each thread, between its requests.

@@ -1,11 +1,23 @@
-"""users: the caller's own account: profile, email addresses, logins, trusted devices, password and
-teams (contract §3.3)."""
+"""users: the caller's own account (profile, email addresses, logins, trusted devices, password, teams) and the
+organization's user accounts for administrators (contract §3.3)."""
 
 from typing import Any
 
+from pydantic.alias_generators import to_camel
+
 from console.client.base import Platform, parse
-from console.client.models.common import Items
-from console.client.models.users import Email, EmailPage, Login, Me, MyTeams, TrustedDevice
+from console.client.models.common import Items, User
+from console.client.models.users import (
+    CreatedUser,
+    Email,
+    EmailPage,
+    Login,
+    Me,
+    MyTeams,
+    TemporaryPassword,
+    TrustedDevice,
+    UserPage,
+)
 from console.client.paths import segment
 
 
@@ -68,3 +80,64 @@ def change_password(platform: Platform, *, current_password: str, new_password: 
     """POST /me/password"""
     body = {"currentPassword": current_password, "newPassword": new_password}
     platform.call("POST", "/me/password", body=body, scoped=False)
+
+
+# --- /users: account administration (§3.3.10-3.3.17) ----------------------------------------------
+
+
+def list_users(platform: Platform, *, limit: int = 100, marker: str | None = None) -> UserPage:
+    """GET /users"""
+    params: dict[str, Any] = {"limit": limit}
+    if marker:
+        params["marker"] = marker
+    return parse(UserPage, platform.call("GET", "/users", params=params))
+
+
+def create_user(
+    platform: Platform,
+    *,
+    email: str,
+    given_name: str,
+    family_name: str,
+    display_name: str | None = None,
+    password: str | None = None,
+    role_ids: list[str] | None = None,
+    teams: list[dict[str, Any]] | None = None,
+) -> CreatedUser:
+    """POST /users"""
+    body: dict[str, Any] = {"email": email, "givenName": given_name, "familyName": family_name}
+    if display_name:
+        body["displayName"] = display_name
+    if password:
+        body["password"] = password
+    if role_ids:
+        body["roleIds"] = list(role_ids)
+    if teams:
+        body["teams"] = teams  # [{"teamId": ..., "roleIds": [...]}], as for invitations
+    return parse(CreatedUser, platform.call("POST", "/users", body=body))
+
+
+def describe_user(platform: Platform, user_id: str) -> User:
+    """GET /users/{user}"""
+    return parse(User, platform.call("GET", f"/users/{segment(user_id)}"))
+
+
+def update_user(platform: Platform, user_id: str, **changes: str) -> User:
+    """PATCH /users/{user}"""
+    body = {to_camel(name): value for name, value in changes.items()}
+    return parse(User, platform.call("PATCH", f"/users/{segment(user_id)}", body=body))
+
+
+def delete_user(platform: Platform, user_id: str) -> None:
+    """DELETE /users/{user}"""
+    platform.call("DELETE", f"/users/{segment(user_id)}")
+
+
+def reset_user_mfa(platform: Platform, user_id: str) -> None:
+    """POST /users/{user}/mfa/reset"""
+    platform.call("POST", f"/users/{segment(user_id)}/mfa/reset")
+
+
+def reset_user_password(platform: Platform, user_id: str) -> TemporaryPassword:
+    """POST /users/{user}/password/reset"""
+    return parse(TemporaryPassword, platform.call("POST", f"/users/{segment(user_id)}/password/reset"))

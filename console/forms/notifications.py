@@ -1,22 +1,18 @@
-"""Notification forms: the lists' queries, channel fields per type with write-only secrets, rules, row actions."""
+"""Notification forms: the lists' queries, row actions, channel fields per type with write-only secrets (rules.py:
+the rule form)."""
 
-from collections import defaultdict
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django import forms
+from django.forms.utils import ErrorDict
 
-from console.client.models.notifications import CHANNEL_TYPES, Channel, EventType, Rule
+from console.client.models.notifications import CHANNEL_TYPES, Channel
 from console.forms.base import PlatformForm, set_choices
 from console.forms.lists import ID, ListQuery
 
-HEADER_ROWS = 2  # blank header rows offered besides the stored ones (no JavaScript needed to add one)
 SEVERITIES = [("critical", "Critical"), ("error", "Error"), ("warning", "Warning"), ("info", "Info")]
-SCOPES = [
-    ("organization", "Every resource in the organization"),
-    ("team", "Resources of the owning team"),
-    ("own_resources", "My own resources"),
-    ("resource", "One specific resource"),
-]
+MAX_HEADERS = 20
 TYPE_FIELDS = {
     "email": ["email_target"],
     "slack": ["webhook_url"],
@@ -54,7 +50,52 @@ class EnabledForm(PlatformForm):
     enabled = forms.BooleanField(required=False)
 
 
-class ChannelForm(PlatformForm):
+def owner_field(noun: str) -> forms.ChoiceField:
+    """Who owns a new channel or rule: the organization, a team the caller manages, or the caller."""
+    return forms.ChoiceField(
+        label="Owner",
+        help_text=f"Who manages this {noun}. It cannot change later.",
+        error_messages={"required": f"Choose who owns the {noun}."},
+    )
+
+
+def ownership(owner: str) -> dict[str, str]:
+    """A create body's owner fields for an owner choice: "org" (none), "team:<id>" or "member:<id>"."""
+    kind, _, owner_id = owner.partition(":")
+    return {"team": {"teamId": owner_id}, "member": {"memberId": owner_id}}.get(kind, {})
+
+
+class NotificationForm(PlatformForm):
+    """A long form: its field errors are also listed at the top (`error_links`), and some presses ("Add header",
+    "Find") re-render it as typed without saving or judging anything (`refreshing`)."""
+
+    anchors: ClassVar[dict[str, str]] = {}  # field -> id of the element the summary links to (default: its input)
+    refreshing = False
+
+    def full_clean(self):
+        if self.refreshing:
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(element id, field label, message) for each field error, in the order of the fields."""
+        return [
+            (self.anchors.get(name, self[name].auto_id), str(self[name].label), str(message))
+            for name in self.fields
+            for message in self.errors.get(name, [])
+        ]
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    index: int
+    name: str
+    value: str
+    focus: bool = False  # the row just added: its name field takes the focus
+
+
+class ChannelForm(NotificationForm):
     """Create or edit one channel; only the fields of `channel_type` exist on an instance."""
 
     # The platform's fieldErrors (§1.6) on the request body; "name" and "enabled" need no entry.
@@ -75,15 +116,29 @@ class ChannelForm(PlatformForm):
         "config.alertSourceUrl": "alert_source_url",
     }
     conflict_field = "name"
+    max_headers = MAX_HEADERS
+    header_removed = False
 
-    name = forms.CharField(max_length=255)
-    owner = forms.ChoiceField(label="Owner", help_text="Who manages this channel. It cannot change later.")
+    name = forms.CharField(max_length=255, error_messages={"required": "Give the channel a name."})
+    owner = owner_field("channel")
     enabled = forms.BooleanField(required=False, initial=True, label="Enabled")
-    email_target = forms.ChoiceField(label="Send to", help_text="One member, or every member of one team.")
-    webhook_url = forms.CharField(
-        label="Slack webhook URL", max_length=2048, help_text="An incoming-webhook URL from your Slack app."
+    email_target = forms.ChoiceField(
+        label="Send to",
+        help_text="One member, or every member of one team.",
+        error_messages={"required": "Choose who receives the mail."},
     )
-    url = forms.CharField(label="URL", max_length=2048, help_text="We POST each event here as JSON.")
+    webhook_url = forms.CharField(
+        label="Slack webhook URL",
+        max_length=2048,
+        help_text="An incoming-webhook URL from your Slack app.",
+        error_messages={"required": "Paste the incoming-webhook URL from your Slack app."},
+    )
+    url = forms.CharField(
+        label="URL",
+        max_length=2048,
+        help_text="We POST each event here as JSON.",
+        error_messages={"required": "Enter the URL to send events to."},
+    )
     signing_secret = forms.CharField(
         label="Signing secret",
         required=False,
@@ -101,6 +156,7 @@ class ChannelForm(PlatformForm):
         strip=True,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="The 32-character Events API v2 key of your PagerDuty service.",
+        error_messages={"required": "Paste the integration key of your PagerDuty service."},
     )
     severity = forms.ChoiceField(choices=SEVERITIES, initial="error")
     events_url = forms.CharField(
@@ -112,6 +168,7 @@ class ChannelForm(PlatformForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="A Rootly API token allowed to create alerts.",
+        error_messages={"required": "Paste a Rootly API token."},
     )
     alert_source_url = forms.CharField(
         label="Alert source URL", required=False, max_length=2048, help_text="Leave empty for Rootly's default."
@@ -174,25 +231,40 @@ class ChannelForm(PlatformForm):
             last4 = config.token_last4 or "????"
             self.fields["token"].help_text = f"Stored token ends in …{last4}. Leave empty to keep it."
 
-    def _header_rows(self, channel: Channel | None) -> list[tuple[int, str, str]]:
+    def _header_rows(self, channel: Channel | None) -> list[HeaderRow]:
+        """The typed rows (header_count of them), else the stored headers, else one empty row."""
         if self.channel_type != "webhook":
             return []
         if self.is_bound:
-            count = int(self.data.get("header_count") or 0)
-            rows = [
-                (i, self.data.get(f"header_name_{i}", ""), self.data.get(f"header_value_{i}", "")) for i in range(count)
+            count = min(as_int(self.data.get("header_count")), MAX_HEADERS)
+            pairs = [
+                (self.data.get(f"header_name_{i}", ""), self.data.get(f"header_value_{i}", "")) for i in range(count)
             ]
-            return rows
-        stored = list((channel.config.headers if channel else {}).items())
-        stored += [("", "")] * HEADER_ROWS
-        return [(i, key, value) for i, (key, value) in enumerate(stored)]
+        else:
+            pairs = list((channel.config.headers if channel else {}).items()) or [("", "")]
+        return [HeaderRow(i, name, value) for i, (name, value) in enumerate(pairs)]
+
+    def edit_headers(self, action: str) -> None:
+        """ "add_header" or "remove_header:N": change the rows as typed, and save (and judge) nothing yet."""
+        self.refreshing = True
+        pairs = [(row.name, row.value) for row in self.header_rows]
+        index = as_int(action.removeprefix("remove_header:")) if action.startswith("remove_header:") else None
+        if index is not None and index < len(pairs):
+            del pairs[index]
+        elif action == "add_header" and len(pairs) < MAX_HEADERS:
+            pairs.append(("", ""))
+        self.header_removed = index is not None  # the focus goes to "Add header", the pressed button is gone
+        added = len(pairs) - 1 if action == "add_header" else None
+        self.header_rows = [HeaderRow(i, name, value, i == added) for i, (name, value) in enumerate(pairs)]
+        if self.data.get("signing_secret") and "signing_secret" in self.fields:
+            self.fields["signing_secret"].help_text = "Type the secret again: a secret is never sent back to the page."
 
     def clean(self):
         cleaned = super().clean()
         if self.channel_type == "webhook":
             headers = {}
-            for _, key, value in self.header_rows:
-                key = key.strip()
+            for row in self.header_rows:
+                key, value = row.name.strip(), row.value
                 if key:
                     headers[key] = value
                 elif value.strip():
@@ -206,12 +278,7 @@ class ChannelForm(PlatformForm):
         config = self._config(data)
         body: dict[str, Any] = {"name": data["name"], "enabled": bool(data.get("enabled")), "config": config}
         if self.channel is None:
-            body["type"] = self.channel_type
-            kind, _, owner_id = data["owner"].partition(":")
-            if kind == "team":
-                body["teamId"] = owner_id
-            elif kind == "member":
-                body["memberId"] = owner_id
+            body |= {"type": self.channel_type, **ownership(data["owner"])}
         return body
 
     def _config(self, data) -> dict[str, Any]:
@@ -260,101 +327,7 @@ def initial_of(channel: Channel) -> dict[str, Any]:
     }
 
 
-class RuleForm(PlatformForm):
-    """Create or edit one rule: events of one resource type, channels, scope and owner."""
-
-    # "eventTypes[3]", "channelIds[0]", "scopeType", "resourceId"… reach their snake_case fields unaided.
-    wire_fields = {"teamId": "owner", "memberId": "owner"}
-    conflict_field = "name"
-
-    name = forms.CharField(max_length=255)
-    description = forms.CharField(required=False, max_length=1023, widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.ChoiceField(label="Owner", help_text="Who manages this rule. It cannot change later.")
-    event_types = forms.MultipleChoiceField(label="Events", widget=forms.CheckboxSelectMultiple)
-    scope_type = forms.ChoiceField(label="Scope", choices=SCOPES, initial="organization", widget=forms.RadioSelect)
-    resource_id = forms.CharField(
-        label="Resource id", required=False, max_length=20, help_text="Only for the scope “One specific resource”."
-    )
-    channel_ids = forms.MultipleChoiceField(label="Channels", widget=forms.CheckboxSelectMultiple)
-    enabled = forms.BooleanField(required=False, initial=True, label="Enabled")
-
-    def __init__(
-        self,
-        *args,
-        event_types: list[EventType],
-        channels: list[tuple[str, str]],
-        owners: list[tuple[str, str]],
-        rule: Rule | None = None,
-        **kwargs,
-    ):
-        if rule is not None and not kwargs.get("data"):
-            kwargs["initial"] = {
-                "name": rule.name,
-                "description": rule.description or "",
-                "owner": f"team:{rule.team_id}"
-                if rule.team_id
-                else f"member:{rule.member_id}"
-                if rule.member_id
-                else "org",
-                "event_types": rule.event_types,
-                "scope_type": rule.scope_type,
-                "resource_id": rule.resource_id or "",
-                "channel_ids": rule.channel_ids,
-                "enabled": rule.enabled,
-            }
-        super().__init__(*args, **kwargs)
-        self.rule = rule
-        self.catalog = {event.key: event for event in event_types}
-        set_choices(self.fields["event_types"], [(event.key, event.label) for event in event_types])
-        set_choices(self.fields["channel_ids"], channels)
-        set_choices(self.fields["owner"], owners)
-        if rule is not None:
-            self.fields["owner"].disabled = True
-
-    def event_groups(self) -> list[dict[str, Any]]:
-        """The event picker: per resource type, its shortcuts (group toggles) and its concrete types."""
-        selected = set(self["event_types"].value() or [])
-        groups: dict[str, dict[str, Any]] = defaultdict(lambda: {"shortcuts": [], "events": []})
-        for event in self.catalog.values():
-            group = groups[event.resource_type]
-            group["key"] = event.resource_type
-            group["label"] = event.resource_type.replace("_", " ").capitalize()
-            entry = {"event": event, "checked": event.key in selected, "id": f"event-{event.key.replace('.', '-')}"}
-            if event.expands_to:
-                entry["checked"] = entry["checked"] or set(event.expands_to) <= selected
-                group["shortcuts"].append(entry)
-            else:
-                group["events"].append(entry)
-        result = list(groups.values())
-        for group in result:
-            group["open"] = any(entry["checked"] for entry in group["events"])
-        return result
-
-    def clean_event_types(self):
-        keys = self.cleaned_data["event_types"]
-        kinds = {self.catalog[key].resource_type for key in keys if key in self.catalog}
-        if len(kinds) > 1:
-            raise forms.ValidationError("Choose events of one resource type: " + ", ".join(sorted(kinds)) + ".")
-        return keys
-
-    def to_body(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        body: dict[str, Any] = {
-            "name": data["name"],
-            "description": data.get("description") or None,
-            "enabled": bool(data.get("enabled")),
-            "eventTypes": data["event_types"],
-            "scopeType": data["scope_type"],
-            "channelIds": data["channel_ids"],
-        }
-        if data["scope_type"] == "resource":
-            body["resourceId"] = data.get("resource_id") or None
-        elif self.rule is not None:
-            body["resourceId"] = None
-        if self.rule is None:
-            kind, _, owner_id = data["owner"].partition(":")
-            if kind == "team":
-                body["teamId"] = owner_id
-            elif kind == "member":
-                body["memberId"] = owner_id
-        return body
+def as_int(value: Any) -> int:
+    """A non-negative whole number from a form value, 0 when it is not one."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else 0

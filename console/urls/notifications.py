@@ -46,4 +46,9 @@ urlpatterns = [
         deliveries.notification_delivery_detail,
         name="notification_delivery_detail",
     ),
+    path(
+        "notifications/history/<id:delivery_id>/redeliver",
+        deliveries.notification_delivery_redeliver,
+        name="notification_delivery_redeliver",
+    ),
 ]

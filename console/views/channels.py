@@ -26,6 +26,7 @@ from console.views.notifications import NotificationAccess, notification_access,
 
 LIST = "console/notifications/channels/list.html"
 FORM = "console/notifications/channels/form.html"
+PARTIALS = {"channel-form": "channel-form", "webhook-headers": "webhook-headers"}
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def notification_channel_list(request: SignedInRequest):
             "Rootly. Create one, send it a test, then add a rule that routes events to it.",
             "broadcast",
             reverse("notification_channel_create") if access.can_create else "",
-            "Create a channel",
+            "New channel",
         ),
         noun=("channel", "channels"),
     )
@@ -113,7 +114,9 @@ def notification_channel_create(request: SignedInRequest):
         owners=access.owner_choices(),
         targets=recipients,
     )
-    if form.is_bound and form.is_valid():
+    if action_of(request):
+        form.edit_headers(action_of(request))
+    elif form.is_bound and form.is_valid():
         try:
             channel = client.create_channel(request.platform, form.to_body())
         except PlatformError as error:
@@ -122,7 +125,7 @@ def notification_channel_create(request: SignedInRequest):
             messages.success(request, f"Channel “{channel.name}” created. Send a test to check it arrives.")
             return navigate(request, reverse("notification_channel_edit", args=[channel.id]))
     context["form"] = form
-    return render_page(request, FORM, context, partials="channel-form", status=422 if form.errors else 200)
+    return render_page(request, FORM, context, partials=PARTIALS, status=422 if form.errors else 200)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -137,7 +140,9 @@ def notification_channel_edit(request: SignedInRequest, channel_id: str):
     form = ChannelForm(
         data, channel_type=channel.type, owners=access.owner_choices(), targets=recipients, channel=channel
     )
-    if form.is_bound and form.is_valid():
+    if action_of(request):
+        form.edit_headers(action_of(request))
+    elif form.is_bound and form.is_valid():
         try:
             channel = client.update_channel(request.platform, channel.id, form.to_body())
         except PlatformError as error:
@@ -153,9 +158,14 @@ def notification_channel_edit(request: SignedInRequest, channel_id: str):
         "tab": "channels",
         "access": access,
     }
-    if not targets(request, "channel-form"):  # the delete warning names the rules that send here
+    if not (targets(request, "channel-form") or targets(request, "webhook-headers")):  # the delete warning's rules
         context["rules"] = client.list_rules(request.platform, channel_id=channel.id).items if manage else []
-    return render_page(request, FORM, context, partials="channel-form", status=422 if form.errors else 200)
+    return render_page(request, FORM, context, partials=PARTIALS, status=422 if form.errors else 200)
+
+
+def action_of(request) -> str:
+    """A press that re-renders the form as typed and saves nothing ("add_header", "remove_header:N"), or ""."""
+    return request.POST.get("action", "") if request.method == "POST" else ""
 
 
 @require_POST

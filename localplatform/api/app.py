@@ -9,6 +9,7 @@ from localplatform.api.errors import error_response
 from localplatform.api.middleware import exception_response
 from localplatform.api.routers import (
     auth,
+    identity_providers,
     invitations,
     members,
     mfa,
@@ -45,7 +46,9 @@ api = PlatformApi(
 )
 # One router per API area (README "Adding an API area"); view function names are the operation ids.
 api.add_router("/auth", auth.router)
+api.add_router("/auth", identity_providers.router)
 api.add_router("/me", users.router)
+api.add_router("/users", users.admin_router)
 api.add_router("/me/mfa", mfa.router)
 api.add_router("/org", roles.router)
 api.add_router("/org", organization.router)

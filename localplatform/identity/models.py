@@ -235,6 +235,24 @@ class RefreshToken(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
 
+class DpopProof(models.Model):
+    """A DPoP proof's jti (hashed), remembered for 5 minutes so that any worker refuses its replay (§1.4)."""
+
+    jti_hash = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+
+class TemporaryPassword(models.Model):
+    """A password an admin issued (§3.3.11, §3.3.17): it stops working at expires_at while it is still the password.
+
+    Holding the hash it was issued as, the record goes stale by itself when the user sets a password of their own.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    password_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+
+
 class Invitation(Audited):
     """An invitation to join an organization (contract §2.1 Invitation); the token is stored hashed."""
 

@@ -245,10 +245,10 @@ def resource_exists(actor, resource_type: str, resource_id: str) -> bool:
         return Team.objects.filter(id=resource_id, organization=organization).exists()
     from django.apps import apps
 
-    model_names = {"invitation": "Invitation", "identity_provider": "IdentityProvider"}
+    model_names = {"invitation": ("identity", "Invitation"), "identity_provider": ("sso", "IdentityProvider")}
     if resource_type in model_names:
         try:
-            model = apps.get_model("identity", model_names[resource_type])
+            model = apps.get_model(*model_names[resource_type])
         except LookupError:
             return False
         relation = "CanManageUsers" if resource_type == "invitation" else "CanManageIdentityProviders"

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.client.support import platform_of, signed_in_session
+from tests.localplatform.oidc_support import oidc_issuer  # noqa: F401  (the real OIDC provider, for SSO tests)
 
 
 @pytest.fixture(autouse=True)

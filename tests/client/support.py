@@ -16,7 +16,7 @@ from console.client import auth, transport
 from console.client.base import Platform
 from console.client.tokens import TOKENS_KEY, TokenBundle
 from console.client.users import describe_me
-from console.sessions import Identity, SessionStore, start_platform_session
+from console.sessions import Identity, SessionStore, dpop_key, read_tokens, start_platform_session
 
 Fault = Callable[[httpx.Request], httpx.Response | Exception | None]
 
@@ -85,10 +85,11 @@ def closed_port_url() -> str:
 
 
 def signed_in_session(person) -> SessionStore:
-    """A saved console session holding a fresh platform login of `person` (as the sign-in view stores it)."""
-    issued = auth.login(Platform.anonymous(), email=person.email, password=person.password)
-    tokens = TokenBundle.issued(issued)
+    """A saved console session holding a fresh platform login of `person` (as the sign-in view stores it):
+    bound to the session's DPoP key."""
     session = SessionStore()
+    issued = auth.login(Platform.anonymous(session), email=person.email, password=person.password)
+    tokens = TokenBundle.issued(issued)
     me = describe_me(Platform(session, tokens))
     start_platform_session(session, tokens, Identity.from_me(me))
     session.save()
@@ -106,6 +107,21 @@ def stored_tokens(session_key: str) -> TokenBundle:
     bundle = TokenBundle.from_dict(SessionStore(session_key).load().get(TOKENS_KEY))
     assert bundle is not None
     return bundle
+
+
+# Where the `api` fixture (tests/conftest.py) sends requests, as the platform sees them: the DPoP `htu` base.
+API_BASE_URL = "http://testserver/api/v1"
+
+
+def session_auth(session, method: str, path: str) -> dict[str, str]:
+    """Headers that call the platform with a console session's login, as the console would: the bound token
+    with a fresh DPoP proof (or the Bearer token of an unbound login), for the `api` fixture."""
+    tokens = read_tokens(session)
+    assert tokens is not None, "the session holds no login"
+    headers = {"Authorization": f"{tokens.token_type} {tokens.access_token}"}
+    if tokens.token_type == "DPoP":
+        headers["DPoP"] = dpop_key(session).proof(method, API_BASE_URL + path, tokens.access_token)
+    return headers
 
 
 def writes_fail(request: httpx.Request):

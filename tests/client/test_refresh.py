@@ -12,7 +12,7 @@ from console.client.tokens import TOKENS_KEY
 from console.client.users import describe_me
 from console.sessions import SessionStore, write_tokens
 from localplatform.identity.services import tokens as platform_tokens
-from tests.client.support import platform_of, signed_in_session, stored_tokens
+from tests.client.support import platform_of, session_auth, signed_in_session, stored_tokens
 
 REFRESH = "POST /auth/token/refresh 200"
 
@@ -34,7 +34,7 @@ def expired_on_the_platform(monkeypatch):
         bundle = stored_tokens(session.session_key)
         with monkeypatch.context() as patch:
             patch.setattr(platform_tokens, "ACCESS_TOKEN_SECONDS", -30)
-            renewed = auth.refresh_tokens(Platform.anonymous(), refresh_token=bundle.refresh_token)
+            renewed = auth.refresh_tokens(Platform.anonymous(session), refresh_token=bundle.refresh_token)
         write_tokens(session, replace(bundle.successor(renewed), expires_at=time.time() + 900))
         session.save()
         return session
@@ -86,7 +86,7 @@ def test_a_write_refreshes_first_when_the_token_is_expiring(cast, api):
     platform = platform_of(session.session_key)
     auth.logout(platform)
     assert platform.history == [REFRESH, "POST /auth/logout 204"]
-    me = api.get("/me", headers={"Authorization": f"Bearer {platform.tokens.access_token}"})
+    me = api.get("/me", headers=session_auth(SessionStore(session.session_key), "GET", "/me"))
     assert me.status_code == 401 and me.json()["code"] == "invalid_token"
 
 
@@ -132,7 +132,7 @@ def test_a_stale_session_save_never_overwrites_newer_tokens(cast):
 
 def test_a_revoked_login_cannot_be_refreshed(cast, api):
     session = expiring_session(cast.member)
-    api.post("/auth/logout", headers={"Authorization": f"Bearer {stored_tokens(session.session_key).access_token}"})
+    api.post("/auth/logout", headers=session_auth(SessionStore(session.session_key), "POST", "/auth/logout"))
     platform = platform_of(session.session_key)
     with pytest.raises(Unauthorized) as caught:
         describe_me(platform)
@@ -152,7 +152,7 @@ def test_a_session_signed_out_elsewhere_is_not_refreshed(cast):
 def test_refresh_rotates_and_reuse_revokes_the_login(cast):
     session = signed_in_session(cast.member)
     bundle = stored_tokens(session.session_key)
-    anonymous = Platform.anonymous()
+    anonymous = Platform.anonymous(session)  # the session's key: its login is bound to it
     renewed = auth.refresh_tokens(anonymous, refresh_token=bundle.refresh_token)
     assert renewed.refresh_token != bundle.refresh_token
     with pytest.raises(Unauthorized) as caught:

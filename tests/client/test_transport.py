@@ -118,15 +118,16 @@ def test_no_cookie_is_kept_between_calls(platform_for, cast):
     assert "cookie" not in {name.lower() for name in injected.requests[-1].headers}
 
 
-def test_requests_carry_bearer_and_organization_only_where_scoped(platform_for, cast):
+def test_requests_carry_the_token_and_organization_only_where_scoped(platform_for, cast):
     platform = platform_for(cast.member)
     with faults(lambda request: None) as injected:
         roles.list_roles(platform)
         auth.list_permissions(platform)
     scoped, unscoped = injected.requests
-    assert scoped.headers["Authorization"] == f"Bearer {platform.tokens.access_token}"
+    assert scoped.headers["Authorization"] == f"DPoP {platform.tokens.access_token}"  # bound: tests/client/test_dpop.py
+    assert scoped.headers["DPoP"] != unscoped.headers["DPoP"]  # a proof per call
     assert scoped.headers["LakeSail-Organization-Id"] == cast.org.id
-    assert unscoped.headers["Authorization"].startswith("Bearer ")
+    assert unscoped.headers["Authorization"].startswith("DPoP ")
     assert "LakeSail-Organization-Id" not in unscoped.headers
 
 

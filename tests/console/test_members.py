@@ -7,9 +7,7 @@ import pytest
 
 from localplatform.identity.models import Member
 from localplatform.identity.services import directory
-from tests.client.support import assert_kept, faults, on, writes_fail
-from tests.conftest import bearer
-from tests.console.conftest import tokens_of
+from tests.client.support import assert_kept, faults, on, session_auth, writes_fail
 from tests.console.test_dashboard import text_of
 
 
@@ -124,7 +122,7 @@ def test_anonymous_is_sent_to_sign_in(client, cast):
 
 def test_revoked_login_is_sent_to_sign_in(signed_in, cast, api):
     client = signed_in(cast.owner)
-    assert api.post("/auth/logout", headers=bearer(tokens_of(client).access_token)).status_code == 204
+    assert api.post("/auth/logout", headers=session_auth(client.session, "POST", "/auth/logout")).status_code == 204
     response = client.get("/members?q=mia")
     assert response.status_code == 302 and response["Location"] == "/sign-in?next=%2Fmembers%3Fq%3Dmia"
 

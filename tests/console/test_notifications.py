@@ -65,9 +65,10 @@ def test_navigation_leads_to_notifications_and_empty_states_say_what_to_do(owner
     dashboard = owner.get("/").content.decode()
     assert 'href="/notifications/channels"' in dashboard and "Notifications" in dashboard
     text = text_of(owner.get("/notifications/channels"))
-    assert "No channels yet" in text and "Create a channel" in text and "New channel" in text
-    assert "No rules yet" in text_of(owner.get("/notifications/rules"))
-    assert "Nothing delivered yet" in text_of(owner.get("/notifications/history"))
+    assert "No channels yet" in text and text.count("New channel") == 2  # the header's button and the empty state's
+    rules = text_of(owner.get("/notifications/rules"))
+    assert "No rules yet" in rules and rules.count("New rule") == 2
+    assert "No deliveries yet" in text_of(owner.get("/notifications/history"))
 
 
 def test_type_picker_offers_every_type(owner):
@@ -90,7 +91,7 @@ def test_slack_channel_to_a_local_receiver_and_test_send(owner, receiver):
     assert "Last verified" not in html  # a row, not the page
     assert b'"text"' in receiver.requests[0].body
     listing = text_of(owner.get("/notifications/channels"))
-    assert "Ops Slack" in listing and "Active" in listing and "Never" not in listing
+    assert "Ops Slack" in listing and "Enabled" in listing and "Never" not in listing
 
 
 def test_test_send_failure_is_explained_inline(owner, receiver):
@@ -170,7 +171,7 @@ def test_no_secret_appears_on_any_page_or_log_line(owner, receiver, caplog):
         owner.post(f"/notifications/channels/{channel.id}/test")
         pages.append(f"/notifications/channels/{channel.id}")
     for delivery in Delivery.objects.all():
-        pages.append(f"/notifications/history/{delivery.id}?channel={delivery.channel_id}")
+        pages.append(f"/notifications/history/{delivery.id}")
     for url in pages:
         html = owner.get(url).content.decode()
         for secret in [SECRET, PD_KEY, "rootly-token-abcd-9876", "XXXXSLACKSECRET"]:
@@ -336,7 +337,7 @@ def test_rule_events_produce_history_rows_with_detail(owner, receiver, cast, dja
     text = text_of(owner.get("/notifications/history"))
     assert "Analytics" in text and "team.created" in text and "Delivered" in text and "Teams" in text
     delivery = Delivery.objects.get(event_type="team.created")
-    url = f"/notifications/history/{delivery.id}?channel={delivery.channel_id}"
+    url = f"/notifications/history/{delivery.id}"
     panel = owner.get(url, headers={**HTMX, "HX-Target": "delivery-detail"}).content.decode()
     assert panel.lstrip().startswith('<section id="delivery-detail"') and "hx-trigger" not in panel
     assert '"type": "team.created"' in panel.replace("&quot;", '"') and "Attempts" in panel
@@ -370,7 +371,7 @@ def test_history_filters_live_in_the_url(owner, receiver):
     owner.post(f"/notifications/channels/{broken.id}/test")
     failed = text_of(owner.get("/notifications/history?status=failed"))
     assert "Broken" in failed and "Failed" in failed
-    assert "No deliveries match" in text_of(owner.get("/notifications/history?status=delivered"))
+    assert "Nothing matches" in text_of(owner.get("/notifications/history?status=delivered"))
     assert "Broken" in text_of(owner.get(f"/notifications/history?channel={broken.id}"))
     assert owner.get("/notifications/history?channel=bad id").status_code == 200  # malformed filter is dropped
 
@@ -535,7 +536,9 @@ def test_rule_create_keeps_what_was_typed_when_the_platform_fails_on_submit(owne
         "GET /notifications/channels",
         "GET /notifications/event-types",
         "POST /notifications/rules",
+        "GET /org/teams",  # the resource picker's teams, with the typed id kept as the chosen one
     ]
+    assert selected(html, "resource_id", "ABC123")
     assert not Rule.objects.filter(name="Typed rule").exists()
 
 
@@ -636,10 +639,19 @@ def test_history_filters_show_as_named_chips_and_the_table_refreshes_alone(owner
     assert "Filtered by Channel: Broken (remove this filter) Status: Failed (remove this filter)" in text_of(page)
     assert selected(page.content.decode(), "channel", broken.id)
     table = {**HTMX, "HX-Target": "delivery-table"}
+    failed = owner.get(f"/notifications/history?channel={broken.id}&status=failed", headers=table)
+    assert calls_of(failed) == ["GET /notifications/deliveries"]  # the rows' `included` names the chips
+    assert "Channel: Broken" in text_of(failed)
     refresh = owner.get(f"/notifications/history?channel={broken.id}&status=delivered", headers=table)
-    assert calls_of(refresh) == ["GET /notifications/deliveries"]
+    # an empty page names nothing: the chips take the names from the menus' lists
+    assert calls_of(refresh) == [
+        "GET /notifications/deliveries",
+        "GET /notifications/channels",
+        "GET /notifications/rules",
+    ]
     text = text_of(refresh)
-    assert "No deliveries match" in text and "Status: Delivered" in text and "Clear filters" in text
+    assert "Nothing matches" in text and "Channel: Broken" in text and "Status: Delivered" in text
+    assert "Clear filters" in text
     assert 'href="?channel=' in refresh.content.decode()  # removing the status chip keeps the channel
 
 

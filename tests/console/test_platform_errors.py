@@ -8,8 +8,7 @@ from django.test import override_settings
 
 from console.client.tokens import TOKENS_KEY
 from localplatform.identity.services import directory
-from tests.client.support import closed_port_url, error_response, faults, on
-from tests.conftest import bearer
+from tests.client.support import closed_port_url, error_response, faults, on, session_auth
 from tests.console.conftest import tokens_of
 
 pytestmark = pytest.mark.urls("tests.console.urls")
@@ -17,7 +16,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def revoke(api, client):
-    assert api.post("/auth/logout", headers=bearer(tokens_of(client).access_token)).status_code == 204
+    assert api.post("/auth/logout", headers=session_auth(client.session, "POST", "/auth/logout")).status_code == 204
 
 
 def test_anonymous_is_sent_to_sign_in_with_next(client, cast):

@@ -3,18 +3,17 @@
 from django.test import override_settings
 
 from console.client.tokens import TOKENS_KEY
-from tests.client.support import closed_port_url
-from tests.conftest import bearer
+from tests.client.support import closed_port_url, session_auth
 from tests.console.conftest import tokens_of
 
 
 def test_sign_out_revokes_the_platform_login(signed_in, cast, api):
     client = signed_in(cast.member)
-    old = tokens_of(client)
+    old, session = tokens_of(client), dict(client.session.items())
     response = client.post("/sign-out")
     assert response.status_code == 302 and response["Location"] == "/sign-in"
     assert TOKENS_KEY not in client.session
-    me = api.get("/me", headers=bearer(old.access_token))
+    me = api.get("/me", headers=session_auth(session, "GET", "/me"))  # the old login, with its key
     assert me.status_code == 401 and me.json()["code"] == "invalid_token"
     refreshed = api.post("/auth/token/refresh", json={"refreshToken": old.refresh_token})
     assert refreshed.status_code == 401

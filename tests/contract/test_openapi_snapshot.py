@@ -36,6 +36,26 @@ IMPLEMENTED = {
     ("delete", "/org/teams/{team}/members/{member}"),
     ("put", "/org/teams/{team}/members/{member}/roles"),
     ("get", "/me/teams"),
+    # Identity providers and SSO (issue 11)
+    ("get", "/auth/identity-provider-types"),
+    ("get", "/auth/idps"),
+    ("post", "/auth/idps"),
+    ("post", "/auth/idps/auto-setup"),
+    ("get", "/auth/idps/{idp}"),
+    ("patch", "/auth/idps/{idp}"),
+    ("delete", "/auth/idps/{idp}"),
+    ("post", "/auth/idps/{idp}/rotate-secret"),
+    ("post", "/auth/idps/{idp}/test"),
+    ("get", "/auth/sso/start"),
+    ("get", "/auth/sso/callback"),
+    # User accounts (issue 11)
+    ("get", "/users"),
+    ("post", "/users"),
+    ("get", "/users/{user}"),
+    ("patch", "/users/{user}"),
+    ("delete", "/users/{user}"),
+    ("post", "/users/{user}/mfa/reset"),
+    ("post", "/users/{user}/password/reset"),
 }
 
 
@@ -139,6 +159,13 @@ OPERATION_IDS = {
     ("put", "/org/teams/{team}/members/{member}"): "add_team_member",
     ("delete", "/org/teams/{team}/members/{member}"): "remove_team_member",
     ("put", "/org/teams/{team}/members/{member}/roles"): "replace_team_member_roles",
+    ("get", "/users"): "list_users",
+    ("post", "/users"): "create_user",
+    ("get", "/users/{user}"): "describe_user",
+    ("patch", "/users/{user}"): "update_user",
+    ("delete", "/users/{user}"): "delete_user",
+    ("post", "/users/{user}/mfa/reset"): "reset_user_mfa",
+    ("post", "/users/{user}/password/reset"): "reset_user_password",
 }
 
 

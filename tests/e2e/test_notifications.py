@@ -37,7 +37,7 @@ def test_slack_channel_test_rule_toggle_and_history(page: Page, cast, live_serve
     expect(page.get_by_role("heading", name="No channels yet")).to_be_visible()
     axe_check(page)
 
-    page.get_by_role("link", name="Create a channel").click()
+    page.locator(".empty-state").get_by_role("link", name="New channel").click()
     page.get_by_role("link", name=re.compile("^Slack")).click()
     page.get_by_label("Name").fill("Ops Slack")
     page.get_by_label("Slack webhook URL").fill(receiver.url)
@@ -53,7 +53,7 @@ def test_slack_channel_test_rule_toggle_and_history(page: Page, cast, live_serve
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Notifications").click()
     page.get_by_role("link", name="Rules").click()
-    page.get_by_role("link", name="Create a rule").click()
+    page.locator(".empty-state").get_by_role("link", name="New rule").click()
     page.get_by_label("Name").fill("Team changes")
     page.locator("summary", has_text="Team").click()
     page.get_by_label(re.compile(r"^Team created")).check()
@@ -80,7 +80,7 @@ def test_slack_channel_test_rule_toggle_and_history(page: Page, cast, live_serve
     expect(row).to_contain_text("Team changes")
     expect(page.locator("tbody tr", has_text="notification.test")).to_contain_text("Channel test")
     row.get_by_role("link", name=re.compile("^Details")).click()
-    panel = page.locator("#delivery-detail")
+    panel = page.get_by_role("dialog").locator("#delivery-detail")
     expect(panel).to_contain_text('"type": "team.created"')
     expect(panel.get_by_role("table")).to_contain_text("200")
     assert page.evaluate("window.__stayed") is None  # History was a full page load; the panel was not
@@ -182,9 +182,17 @@ def test_every_notification_screen(page: Page, cast, live_server, theme, axe_che
         expect(page.locator("#delivery-table .badge-status", has_text="Failed").first).to_be_visible()
         shot(page, f"history-pending-failed-{theme}")
         axe_check(page)
-        page.locator("tbody tr", has_text="team.created").first.get_by_role("link", name=re.compile("^Details")).click()
-        expect(page.locator("#delivery-detail")).to_contain_text("Attempts")
-        shot(page, f"delivery-panel-{theme}")
+        details = page.locator("tbody tr", has_text="team.created").first.get_by_role(
+            "link", name=re.compile("^Details")
+        )
+        details.click()
+        expect(page.get_by_role("dialog").locator("#delivery-detail")).to_contain_text("Attempts")
+        shot(page, f"delivery-drawer-{theme}")
+        axe_check(page)
+        with page.expect_response(lambda r: r.request.headers.get("hx-target") == "delivery-table"):
+            pass  # the table behind the drawer refreshes itself (a pending row)
+        page.keyboard.press("Escape")
+        expect(details).to_be_focused()  # the same link, kept through the refresh (hx-preserve)
         href = page.locator("tbody tr").first.get_by_role("link", name=re.compile("^Details")).get_attribute("href")
         assert href
         page.goto(href)
@@ -209,3 +217,155 @@ def test_every_notification_screen(page: Page, cast, live_server, theme, axe_che
             expect(page.locator("[id$=-toggle-alert]")).to_contain_text("Nothing was saved")
         expect(page.get_by_role("switch", name="Enabled: Team changes")).to_have_attribute("aria-checked", "true")
         shot(page, f"rule-switch-platform-down-{theme}")
+
+
+def test_a_failed_delivery_redelivered_from_the_history_drawer(page: Page, cast, live_server, axe_check):
+    """Must show 4: a failed delivery, redelivered to a receiver that now answers 204, ends delivered with the new
+    attempt in its history; the drawer takes the focus and gives it back to the row's Details."""
+    with Receiver(statuses=[500, 204]) as receiver:
+        client = Client()
+        assert client_sign_in(client, cast.owner).status_code == 302
+        data = {"type": "webhook", "owner": "org", "enabled": "on", "name": "Audit hook", "url": receiver.url}
+        channel_id = client.post("/notifications/channels/new?type=webhook", data)["Location"].rsplit("/", 1)[1]
+        client.post(f"/notifications/channels/{channel_id}/test")  # 500: a failed delivery
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto("/")
+        sign_in(page, cast.owner.email, cast.owner.password)
+        page.goto("/notifications/history")
+        row = page.locator("tbody tr", has_text="notification.test")
+        expect(row).to_contain_text("Failed")
+        details = row.get_by_role("link", name=re.compile("^Details"))
+        details.click()
+
+        drawer = page.get_by_role("dialog", name="notification.test")
+        expect(drawer).to_be_visible()
+        expect(drawer.get_by_role("button", name="Close")).to_be_focused()
+        axe_check(page)
+        drawer.get_by_role("button", name="Copy payload").click()
+        expect(drawer.get_by_role("button", name="Copied")).to_be_visible()
+        assert '"type": "notification.test"' in page.evaluate("navigator.clipboard.readText()")
+
+        drawer.get_by_role("button", name="Redeliver now").click()
+        expect(drawer.locator(".card-header .badge-status")).to_have_text("Delivered")
+        attempts = drawer.get_by_role("table").locator("tbody tr")
+        expect(attempts).to_have_count(2)
+        expect(attempts.nth(0)).to_contain_text("500")
+        expect(attempts.nth(1)).to_contain_text("204")
+        expect(drawer.get_by_role("button", name="Redeliver now")).to_have_count(0)  # delivered: nothing to redo
+        expect(page.locator(".toast", has_text="Redelivering")).to_be_visible()
+        expect(row).to_contain_text("Delivered")  # the row behind the drawer follows
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "delivery-drawer-redelivered-light.png"))
+
+        page.keyboard.press("Escape")
+        expect(drawer).to_be_hidden()
+        expect(details).to_be_focused()
+    assert len(receiver.requests) == 2
+    assert receiver.requests[0].headers["LakeSail-Delivery-Id"] == receiver.requests[1].headers["LakeSail-Delivery-Id"]
+
+
+def test_rule_form_offers_the_scopes_and_resources_that_fit_the_events(page: Page, cast, live_server, axe_check):
+    """Items 8 and 15: a resource picker instead of a raw id, only the scopes that apply, and an error summary."""
+    with Receiver() as receiver:
+        client = Client()
+        assert client_sign_in(client, cast.owner).status_code == 302
+        data = {"type": "slack", "owner": "org", "enabled": "on", "name": "Ops Slack", "webhook_url": receiver.url}
+        assert client.post("/notifications/channels/new?type=slack", data).status_code == 302
+    page.goto("/")
+    sign_in(page, cast.owner.email, cast.owner.password)
+    page.goto("/notifications/rules/new")
+    page.get_by_role("button", name="Create rule").click()  # nothing filled in: the summary lists what to fix
+    summary = page.locator("#rule-form-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Name: Give the rule a name.")
+    expect(summary).to_contain_text("Events: Choose at least one event.")
+    expect(summary).to_contain_text("Channels: Choose at least one channel to send to.")
+    shot(page, "rule-form-error-summary-light")
+    axe_check(page)
+    summary.get_by_role("link", name="Name: Give the rule a name.").click()
+    page.get_by_label("Name").fill("Mia's changes")
+
+    page.locator("summary", has_text="Member").click()
+    page.get_by_label(re.compile(r"^Member roles changed")).check()
+    scopes = page.locator("#rule-scope")
+    expect(scopes.get_by_label("Every member in the organization")).to_be_visible()  # refreshed for member events
+    expect(scopes.get_by_role("radio")).to_have_count(2)  # organization-owned: organization or one member
+    expect(page.get_by_label("Find the member")).to_be_hidden()
+    scopes.get_by_label("One specific member").check()
+    find = page.get_by_label("Find the member")
+    expect(find).to_be_visible()
+    expect(scopes.get_by_label(re.compile("^Mia Member"))).to_be_visible()
+    find.fill("olivia")
+    expect(scopes.get_by_label(re.compile("^Mia Member"))).to_have_count(0)
+    find.fill("mia")
+    scopes.get_by_label(re.compile("^Mia Member")).check()
+    page.get_by_label("Ops Slack (Slack)").check()
+    shot(page, "rule-form-resource-picker-light")
+    axe_check(page)
+    page.get_by_role("button", name="Create rule").click()
+    expect(page.locator(".toast", has_text="Rule “Mia's changes” created.")).to_be_visible()
+    row = page.locator("tbody tr", has_text="Mia's changes")
+    expect(row).to_contain_text(f"Resource {cast.member.member.id}")
+
+    page.get_by_role("switch", name="Enabled: Mia's changes").click()  # item 12: a toast on success too
+    expect(page.locator(".toast", has_text="Rule “Mia's changes” disabled.")).to_be_visible()
+    expect(page.get_by_role("switch", name="Enabled: Mia's changes")).to_have_attribute("aria-checked", "false")
+
+
+def test_webhook_header_rows_are_added_and_removed_in_place(page: Page, cast, live_server):
+    """Item 15: header rows come and go without saving, and a typed secret stays in its field."""
+    page.goto("/")
+    sign_in(page, cast.owner.email, cast.owner.password)
+    page.goto("/notifications/channels/new?type=webhook")
+    page.get_by_label("Name", exact=True).fill("Hook")
+    page.get_by_label("URL", exact=True).fill("http://127.0.0.1:9/hook")
+    page.get_by_label("Signing secret").fill("a-very-secret-signing-key")
+    page.get_by_label("Header 1 name").fill("X-One")
+    page.get_by_label("Header 1 value").fill("1")
+    page.get_by_role("button", name="Add header").click()
+    expect(page.get_by_label("Header 2 name")).to_be_focused()
+    page.get_by_label("Header 2 name").fill("X-Two")
+    page.get_by_label("Header 2 value").fill("2")
+    page.get_by_role("button", name="Remove header 1").click()
+    expect(page.get_by_label("Header 1 name")).to_have_value("X-Two")
+    expect(page.get_by_label("Header 2 name")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add header")).to_be_focused()
+    expect(page.get_by_label("Signing secret")).to_have_value("a-very-secret-signing-key")  # not re-rendered
+    shot(page, "channel-form-webhook-headers-light")
+    page.get_by_label("Name", exact=True).press("Enter")  # Enter saves: the default button is not "Remove"
+    expect(page.get_by_role("heading", name="Hook", level=1, exact=True)).to_be_visible()
+    channel = Channel.objects.get(name="Hook")
+    assert channel.config["headers"] == {"X-Two": "2"} and channel.secrets  # the typed secret was sent
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_notification_screens_on_a_phone(page: Page, cast, live_server, theme):
+    """Every notification screen at 390 px: screenshots to look at, and no page scrolls sideways."""
+    with Receiver() as ok, Receiver(statuses=[500]) as bad:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
+        page.goto("/")
+        sign_in(page, cast.owner.email, cast.owner.password)
+        ids = seed(cast, ok, bad)
+        screens = {
+            "channels-list": "/notifications/channels",
+            "channel-edit-webhook": f"/notifications/channels/{ids['webhook']}",
+            "channel-form-webhook": "/notifications/channels/new?type=webhook",
+            "rules-list": "/notifications/rules",
+            "rule-form": "/notifications/rules/new",
+            "history": "/notifications/history",
+        }
+        for name, url in screens.items():
+            page.goto(url)
+            shot(page, f"phone-{name}-{theme}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+        page.locator("tbody tr", has_text="notification.test").first.get_by_role(
+            "link", name=re.compile("^Details")
+        ).click()
+        expect(page.get_by_role("dialog").locator("#delivery-detail")).to_contain_text("Attempts")
+        shot(page, f"phone-delivery-drawer-{theme}")
+        href = page.locator("tbody tr").first.get_by_role("link", name=re.compile("^Details")).get_attribute("href")
+        assert href
+        page.goto(href)
+        shot(page, f"phone-delivery-page-{theme}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390

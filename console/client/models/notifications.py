@@ -122,6 +122,11 @@ class Delivery(Model):
         return self.status in ("pending", "delivering")
 
     @property
+    def redeliverable(self) -> bool:
+        """§3.21.15: a failed delivery is sent again, a pending one's next attempt moves to now."""
+        return self.status in ("failed", "pending")
+
+    @property
     def resource_name(self) -> str:
         resource = self.payload.get("resource")
         return str(resource.get("name") or self.resource_id) if isinstance(resource, dict) else self.resource_id
@@ -165,6 +170,19 @@ class NotificationIncluded(Model):
 
     def rule(self, rule_id: str | None) -> Rule | None:
         return self._rules.get(rule_id or "")
+
+
+class DeliveryDetail(Model):
+    """GET /notifications/deliveries/{delivery}: the delivery with the channel and rule it names."""
+
+    delivery: Delivery
+    included: NotificationIncluded = Field(default_factory=NotificationIncluded)
+
+
+class Redelivery(Model):
+    """POST /notifications/deliveries/{delivery}/redeliver: the delivery, pending again."""
+
+    delivery: Delivery
 
 
 class MarkerPage[T](Model):

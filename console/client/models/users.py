@@ -1,4 +1,5 @@
-"""users: the caller (GET /me), email addresses, logins, trusted devices, my teams (contract §3.3)."""
+"""users: the caller (GET /me), email addresses, logins, trusted devices, my teams, and the organization's user
+accounts (/users) (contract §3.3)."""
 
 from typing import Any
 
@@ -86,3 +87,25 @@ class MyTeams(Model):
 
     def roles_of(self, entry: MyTeam) -> list[Role]:
         return [self._roles[role_id] for role_id in entry.role_ids if role_id in self._roles]
+
+
+class UserPage(Model):
+    """GET /users: MarkerPage<User> (§1.8), by email; `marker` is absent on the last page."""
+
+    items: list[User]
+    marker: str | None = None
+
+
+class CreatedUser(Model):
+    """POST /users: the account, its membership, and the temporary password, shown only here (None when one was set)."""
+
+    user: User
+    member: Member
+    temporary_password: str | None = Field(default=None, repr=False)
+
+
+class TemporaryPassword(Model):
+    """POST /users/{user}/password/reset: shown once; it stops working at `expires_at` (72 h)."""
+
+    temporary_password: str = Field(repr=False)
+    expires_at: AwareDatetime

@@ -15,7 +15,7 @@ from localplatform.accounts.models import LoginCode, MfaChallenge, TrustedDevice
 from localplatform.accounts.services import addresses, mfa
 from localplatform.errors import PlatformError
 from localplatform.identity.models import Organization, User
-from localplatform.identity.services import tokens
+from localplatform.identity.services import dpop, tokens
 
 CHALLENGE_SECONDS = 300
 MAX_MFA_FAILURES = 5
@@ -44,6 +44,7 @@ def finish_first_factor(
 ) -> dict:
     """TokenResponse, or MfaChallenge when the user has MFA and the device is not trusted (§3.1.3, §3.1.6)."""
     organization = entry_organization(user, organization_id)
+    dpop.require_proof(organization, client.proof)  # already at the first step, before an MFA challenge (§1.4)
     if user.mfa_enabled:
         device = trusted_device(user, trusted_device_token)
         if device is None:
@@ -92,6 +93,7 @@ def complete_challenge(
         )
         if challenge is None or challenge.failures >= MAX_MFA_FAILURES:
             raise PlatformError("invalid_token", "The MFA token is unknown, expired or used up. Log in again.")
+        dpop.require_proof(challenge.organization, client.proof)  # before the code is spent
         user = challenge.user
         valid = mfa.check_totp(user, code) if code is not None else mfa.use_recovery_code(user, recovery_code or "")
         if not valid:

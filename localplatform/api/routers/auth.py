@@ -1,11 +1,12 @@
 """/auth (contract §3.1): sign-up, password and one-time-code login, the MFA step, tokens, passwords, email
 verification and the permission catalogue. Public routes are throttled as §1.6 says (api/throttle.py)."""
 
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
+from localplatform.accounts.mail import console_base_url
 from localplatform.accounts.services import addresses, passwords, signin
 from localplatform.accounts.services.signup import signup
-from localplatform.api.auth import NONE, BearerAuth
+from localplatform.api.auth import NONE, BearerAuth, token_request_proof
 from localplatform.api.shapes import auth as shapes
 from localplatform.api.shapes.common import EmailIn, errors, permission_data
 from localplatform.api.throttle import (
@@ -23,6 +24,7 @@ from localplatform.api.throttle import (
 )
 from localplatform.identity.models import Login
 from localplatform.identity.services import credentials, roles, tokens
+from localplatform.sso.services import sso
 
 router = Router(tags=["authentication"])
 
@@ -58,7 +60,7 @@ def sign_up(request, body: shapes.SignupIn):
 )
 def login(request, body: shapes.LoginIn):
     """Exchanges email and password for tokens, or for an MFA challenge when the user has TOTP enabled."""
-    client = tokens.ClientInfo.of(request)
+    client = tokens.ClientInfo.of(request, token_request_proof(request))
     with failures(LOGIN_FAILURES, client.ip_address, body.email.strip().lower(), codes=("invalid_credentials",)):
         user = credentials.authenticate(body.email, body.password)
     return signin.finish_first_factor(user, body.organizationId, Login.PASSWORD, client, body.trustedDeviceToken)
@@ -72,7 +74,7 @@ def login(request, body: shapes.LoginIn):
 )
 def complete_mfa_login(request, body: shapes.LoginMfaIn):
     """Finishes a login that returned MfaChallenge, with a TOTP code or a recovery code."""
-    client = tokens.ClientInfo.of(request)
+    client = tokens.ClientInfo.of(request, token_request_proof(request))
     with failures(MFA_FAILURES, client.ip_address, body.mfaToken, codes=("invalid_mfa_code", "invalid_token")):
         return signin.complete_challenge(
             body.mfaToken, body.code, body.recoveryCode, client, body.trustDevice, body.deviceName
@@ -99,11 +101,36 @@ def request_login_code(request, body: EmailIn):
 )
 def verify_login_code(request, body: shapes.LoginCodeVerifyIn):
     """Logs in with the emailed code; MFA applies exactly as for password login."""
+    client = tokens.ClientInfo.of(request, token_request_proof(request))
     with failures(LOGIN_CODE_FAILURES, *_email_key(request, body.email), codes=("invalid_credentials",)):
         user = signin.check_login_code(body.email, body.code)
-    return signin.finish_first_factor(
-        user, body.organizationId, Login.CODE, tokens.ClientInfo.of(request), body.trustedDeviceToken
-    )
+    return signin.finish_first_factor(user, body.organizationId, Login.CODE, client, body.trustedDeviceToken)
+
+
+@router.get(
+    "/sso/start",
+    response={200: shapes.SsoStart, **errors(400, 404, 422)},
+    summary="Start SSO",
+)
+def start_sso(request, query: Query[shapes.SsoStartQuery]):
+    """Begins the OIDC authorization-code flow with PKCE and returns the provider URL the browser must visit."""
+    allowed = sso.redirect_uris(console_base_url(request))
+    return sso.start(query.email, query.idpId, query.redirectUri, query.organizationId, allowed)
+
+
+@router.get(
+    "/sso/callback",
+    response={200: shapes.TokenResponse, **errors(400, 401, 403)},
+    summary="Complete SSO",
+    exclude_unset=True,
+)
+def complete_sso(request, query: Query[shapes.SsoCallbackQuery]):
+    """Exchanges the provider's authorization code for LakeSail tokens; the console forwards the query unchanged."""
+    # The DPoP proof first (§1.4): an invalid one is refused before the single-use state and code are spent.
+    client = tokens.ClientInfo.of(request, token_request_proof(request))
+    user, organization = sso.complete(query.state, query.code, query.error, query.error_description, query.iss)
+    # No LakeSail MFA step or gate for SSO (§3.1.8); bound to the proof's key when one was sent.
+    return tokens.start_login(user, organization, Login.SSO, client)[1]
 
 
 @router.post(
@@ -114,7 +141,8 @@ def verify_login_code(request, body: shapes.LoginCodeVerifyIn):
 )
 def refresh_tokens(request, body: shapes.RefreshIn):
     """Rotates the refresh token and issues a new access token, optionally in another organization."""
-    return tokens.issue_tokens(tokens.rotate_refresh_token(body.refreshToken, body.organizationId))
+    proof = token_request_proof(request)
+    return tokens.issue_tokens(tokens.rotate_refresh_token(body.refreshToken, body.organizationId, proof))
 
 
 @router.post(

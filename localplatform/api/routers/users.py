@@ -1,4 +1,5 @@
-"""/me (contract §3.3): the calling identity, its organizations, addresses, logins, trusted devices, password, teams."""
+"""users (contract §3.3): /me, the calling identity with its organizations, addresses, logins, trusted devices,
+password and teams; /users, the organization's user accounts for administrators (§3.3.10-3.3.17)."""
 
 from ninja import Query, Router, Status
 
@@ -6,10 +7,13 @@ from localplatform.accounts.services import addresses, mfa, passwords, profile
 from localplatform.api.auth import NONE, OPTIONAL, BearerAuth
 from localplatform.api.pagination import MarkerQuery, decode_marker, encode_marker
 from localplatform.api.shapes import users as shapes
-from localplatform.api.shapes.common import EmailIn, Id, errors, team_roles_included
+from localplatform.api.shapes.common import EmailIn, Id, errors, member_data, team_roles_included, user_data
 from localplatform.identity.services import directory, teams, tokens
+from localplatform.identity.services import users as accounts
 
 router = Router(tags=["users"])
+# /users: organization-scoped, CanManageUsers@org checked before any lookup (§1.13 step 3).
+admin_router = Router(tags=["users"], auth=BearerAuth())
 # Not organization-scoped: the caller's own account, whatever the organization in context.
 SELF = BearerAuth(org=NONE)
 
@@ -158,3 +162,114 @@ def list_my_teams(request):
         "items": [shapes.my_team_data(*row) for row in teams.teams_of(actor.member)],
         "included": team_roles_included(actor.organization.id),
     }
+
+
+# --- /users: account administration (§3.3.10-3.3.17) ----------------------------------------------
+
+
+@admin_router.get(
+    "",
+    response={200: shapes.UserPage, **errors(400, 401, 403)},
+    summary="List users",
+    exclude_unset=True,
+)
+def list_users(request, query: Query[MarkerQuery]):
+    """Lists the user accounts that are members of this organization, by email."""
+    actor = request.auth
+    actor.require("CanManageUsers")
+    after = decode_marker(query.marker, {}) if query.marker else None
+    found, more = accounts.list_users(actor.organization, query.limit, after)
+    body: dict = {"items": [user_data(member.user, member) for member in found]}
+    if more and found:
+        body["marker"] = encode_marker([found[-1].sort_email, found[-1].id], {})
+    return body
+
+
+@admin_router.post(
+    "",
+    response={201: shapes.CreatedUser, **errors(400, 401, 403, 409, 422)},
+    summary="Create a user",
+)
+def create_user(request, body: shapes.UserIn):
+    """Creates an account with a password (a temporary one when none is given) as a managed member."""
+    actor = request.auth
+    actor.require("CanManageUsers")
+    teams_in = [placement.model_dump(exclude_none=True) for placement in body.teams]
+    member, temporary = accounts.create_user(
+        actor.access,
+        body.email,
+        body.givenName,
+        body.familyName,
+        body.displayName,
+        body.password,
+        body.roleIds,
+        teams_in,
+    )
+    data = {"user": user_data(member.user, member), "member": member_data(member), "temporaryPassword": temporary}
+    return Status(201, data)
+
+
+@admin_router.get(
+    "/{user}",
+    response={200: shapes.User, **errors(400, 401, 403, 404)},
+    summary="Describe a user",
+)
+def describe_user(request, user: Id):
+    """Shows one member's account: profile, status, MFA and last login."""
+    actor = request.auth
+    actor.require("CanManageUsers")
+    member = accounts.user_in(actor.organization, user)
+    return user_data(member.user, member)
+
+
+@admin_router.patch(
+    "/{user}",
+    response={200: shapes.User, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Update a user",
+)
+def update_user(request, user: Id, body: shapes.UserPatch):
+    """Edits a managed account's names, email or status; disabling it ends all its logins."""
+    actor = request.auth
+    actor.require("CanManageUsers")
+    member = accounts.update_user(actor.access, accounts.user_in(actor.organization, user), body.changes())
+    member.user.refresh_from_db()
+    return user_data(member.user, member)
+
+
+@admin_router.delete(
+    "/{user}",
+    response={204: None, **errors(400, 401, 403, 404, 409)},
+    summary="Delete a user",
+)
+def delete_user(request, user: Id):
+    """Deletes the account with its logins, memberships and team assignments."""
+    actor = request.auth
+    actor.require("CanManageUsers")
+    accounts.delete_user(actor.access, accounts.user_in(actor.organization, user))
+    return Status(204, None)
+
+
+@admin_router.post(
+    "/{user}/mfa/reset",
+    response={204: None, **errors(400, 401, 403, 404, 409)},
+    summary="Reset user MFA",
+)
+def reset_user_mfa(request, user: Id):
+    """Deletes the user's TOTP, recovery codes and trusted devices and ends every login; they enroll again."""
+    actor = request.auth
+    actor.require("CanManageUsers")
+    accounts.reset_user_mfa(actor.access, accounts.user_in(actor.organization, user))
+    return Status(204, None)
+
+
+@admin_router.post(
+    "/{user}/password/reset",
+    response={200: shapes.TemporaryPassword, **errors(400, 401, 403, 404, 409)},
+    summary="Reset user password",
+)
+def reset_user_password(request, user: Id):
+    """Issues a temporary password that works for 72 hours and ends all the user's logins."""
+    actor = request.auth
+    actor.require("CanManageUsers")
+    password, expires_at = accounts.reset_user_password(actor.access, accounts.user_in(actor.organization, user))
+    return {"temporaryPassword": password, "expiresAt": expires_at}

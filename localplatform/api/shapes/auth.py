@@ -69,6 +69,23 @@ class TokenIn(Input):
     token: str = Field(max_length=512)
 
 
+class SsoStartQuery(Schema):
+    email: str | None = Field(None, max_length=254)
+    idpId: Id | None = None
+    redirectUri: str = Field(max_length=2048)
+    organizationId: Id | None = None
+
+
+class SsoCallbackQuery(Schema):
+    """What the provider sent to the console's callback page, forwarded unchanged (§3.1.8)."""
+
+    state: str | None = Field(None, max_length=512)
+    code: str | None = Field(None, max_length=4096)
+    error: str | None = Field(None, max_length=256)
+    error_description: str | None = Field(None, max_length=1024)
+    iss: str | None = Field(None, max_length=2048)  # RFC 9207: the issuer that answered
+
+
 # --- Responses ------------------------------------------------------------------------------------
 
 
@@ -92,6 +109,12 @@ class MfaChallenge(Schema):
     mfaRequired: Literal[True]
     mfaToken: str
     methods: list[Literal["totp", "recovery_code"]]
+    expiresIn: int
+
+
+class SsoStart(Schema):
+    authorizationUrl: str
+    state: str
     expiresIn: int
 
 

@@ -1,10 +1,11 @@
-"""Wire shapes of /me (contract §3.3): the caller, their addresses, logins, trusted devices, password and teams."""
+"""Wire shapes of users (contract §3.3): the caller (/me: addresses, logins, trusted devices, password, teams) and
+the organization's user accounts (/users)."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from allauth.account.models import EmailAddress
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from localplatform.accounts.models import TrustedDevice as TrustedDeviceModel
 from localplatform.accounts.services.addresses import record
@@ -13,6 +14,7 @@ from localplatform.api.shapes.common import (
     Id,
     Input,
     Member,
+    Name,
     Organization,
     TeamRolesIncluded,
     TeamSummary,
@@ -23,6 +25,8 @@ from localplatform.api.shapes.common import (
     team_summary_data,
     user_data,
 )
+from localplatform.api.shapes.common import EmailAddress as EmailText
+from localplatform.api.shapes.invitations import RoleIds, TeamPlacementIn, unique_ids
 from localplatform.identity import models
 
 # --- Requests -------------------------------------------------------------------------------------
@@ -38,6 +42,42 @@ class ProfileIn(Input):
 class PasswordChangeIn(Input):
     currentPassword: str = Field(max_length=128)
     newPassword: str = Field(min_length=12, max_length=128)
+
+
+class UserIn(Input):
+    """POST /users (§3.3.11)."""
+
+    email: EmailText
+    givenName: Name
+    familyName: Name
+    displayName: Name | None = None
+    password: str | None = Field(None, min_length=12, max_length=128)
+    roleIds: RoleIds | None = None
+    teams: Annotated[list[TeamPlacementIn], Field(max_length=20)] = []
+
+    _unique = field_validator("roleIds")(unique_ids)
+
+
+class UserPatch(Input):
+    """PATCH /users/{user} (§3.3.14): only the fields present change; none may be null."""
+
+    givenName: Name | None = None
+    familyName: Name | None = None
+    displayName: Name | None = None
+    email: EmailText | None = None
+    status: Literal["active", "disabled"] | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def not_null(cls, value):
+        if value is None:
+            raise ValueError("must not be null")
+        return value
+
+    def changes(self) -> dict:
+        """The fields present in the body, by model field name."""
+        names = {"givenName": "given_name", "familyName": "family_name", "displayName": "display_name"}
+        return {names.get(name, name): value for name, value in self.model_dump(exclude_unset=True).items()}
 
 
 # --- Responses ------------------------------------------------------------------------------------
@@ -121,6 +161,26 @@ class MyTeam(TeamSummary):
 class MyTeamList(Schema):
     items: list[MyTeam]
     included: TeamRolesIncluded
+
+
+class UserPage(Schema):
+    """MarkerPage<User>: `marker` only when there is a next page."""
+
+    items: list[User]
+    marker: str | None = None
+
+
+class CreatedUser(Schema):
+    """POST /users: the account, its membership, and the temporary password (shown only here)."""
+
+    user: User
+    member: Member
+    temporaryPassword: str | None
+
+
+class TemporaryPassword(Schema):
+    temporaryPassword: str
+    expiresAt: Timestamp
 
 
 # --- Model -> wire ---------------------------------------------------------------------------------

@@ -1,6 +1,11 @@
-"""Access and refresh tokens. Each sign-in is a Login: revocable, with device, IP, user agent and expiry."""
+"""Access and refresh tokens. Each sign-in is a Login: revocable, with device, IP, user agent and expiry.
+
+A login signed in with a DPoP proof is bound to the proof's key (Login.dpop_jkt, `cnf.jkt` in its access
+tokens, `tokenType: "DPoP"`); its refresh then needs a proof signed with the same key (§1.4, dpop.py).
+"""
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +18,7 @@ from django.utils import timezone
 from localplatform.errors import PlatformError, not_found
 from localplatform.identity.devices import describe_device
 from localplatform.identity.models import Login, Member, Organization, RefreshToken, User
+from localplatform.identity.services import dpop
 from localplatform.ids import new_id
 
 ACCESS_TOKEN_SECONDS = 900
@@ -35,24 +41,40 @@ def login_lifetime(organization: Organization | None) -> timedelta:
 
 @dataclass(frozen=True)
 class ClientInfo:
+    """Who asks for tokens: address, user agent, and the verified DPoP proof their request carried, if any."""
+
     ip_address: str
     user_agent: str
+    proof: dpop.Proof | None = None
 
     @classmethod
-    def of(cls, request) -> "ClientInfo":
-        return cls(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:512])
+    def of(cls, request, proof: dpop.Proof | None = None) -> "ClientInfo":
+        """`proof`: localplatform.api.auth.token_request_proof(request), on the token-issuing routes."""
+        return cls(request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")[:512], proof)
 
 
 def start_login(
     user: User, organization: Organization | None, method: str, client: ClientInfo, mfa: bool = False
 ) -> tuple[Login, dict]:
-    """Create a Login and issue its first token pair (the TokenResponse body)."""
+    """Create a Login and issue its first token pair (the TokenResponse body): how every sign-in ends.
+
+    Password, code, MFA step and SSO callback alike (§1.4): with `client.proof`, the request's verified DPoP
+    proof, both tokens are bound to its key and `tokenType` is "DPoP"; without one, an organization that
+    requires DPoP refuses with 401 dpop_required. For the SSO callback:
+
+        client = tokens.ClientInfo.of(request, token_request_proof(request))   # localplatform.api.auth
+        login, body = tokens.start_login(user, organization, Login.SSO, client)
+    """
+    dpop.require_proof(organization, client.proof)
+    jkt = client.proof.jkt if client.proof else None
     now = timezone.now()
     login = Login.objects.create(
         user=user,
         organization=organization,
         method=method,
         mfa=mfa,
+        token_type="DPoP" if jkt else "Bearer",
+        dpop_jkt=jkt,
         ip_address=client.ip_address,
         user_agent=client.user_agent,
         device=describe_device(client.user_agent),
@@ -73,7 +95,7 @@ def needs_mfa_enrollment(user: User, organization: Organization | None, method: 
 def issue_tokens(login: Login) -> dict:
     """A fresh access token and a new single-use refresh token for this login."""
     now = timezone.now()
-    claims = {
+    claims: dict[str, object] = {
         "sub": login.user_id,
         "lid": login.id,
         "org": login.organization_id,
@@ -81,6 +103,8 @@ def issue_tokens(login: Login) -> dict:
         "exp": int(now.timestamp()) + ACCESS_TOKEN_SECONDS,
         "jti": new_id(),
     }
+    if login.dpop_jkt:
+        claims["cnf"] = {"jkt": login.dpop_jkt}  # RFC 9449 §6: the key this token is bound to
     access = jwt.encode(claims, _signing_key(), algorithm="HS256")
     refresh = secrets.token_urlsafe(32)
     RefreshToken.objects.create(login=login, token_hash=_hash(refresh), created_at=now)
@@ -94,8 +118,12 @@ def issue_tokens(login: Login) -> dict:
     }
 
 
-def read_access_token(token: str) -> Login:
-    """The live Login behind an access token; 401 token_expired or invalid_token otherwise."""
+def read_access_token(token: str) -> tuple[Login, str | None]:
+    """The live Login behind an access token and the key thumbprint the token is bound to (None: a Bearer token).
+
+    401 token_expired or invalid_token otherwise. The binding is the token's own: a login bound at a refresh
+    leaves its earlier Bearer access tokens as they were until they expire.
+    """
     try:
         claims = jwt.decode(token, _signing_key(), algorithms=["HS256"], options={"require": ["exp", "lid"]})
     except jwt.ExpiredSignatureError:
@@ -105,17 +133,21 @@ def read_access_token(token: str) -> Login:
     login = Login.objects.select_related("user", "organization").filter(pk=claims["lid"]).first()
     if login is None or not login.is_live or login.organization_id != claims.get("org"):
         raise PlatformError("invalid_token")
+    confirmation = claims.get("cnf")
+    jkt = confirmation.get("jkt") if isinstance(confirmation, dict) else None
     now = timezone.now()
     if now - login.last_used_at > LAST_USED_RESOLUTION:
         Login.objects.filter(pk=login.pk).update(last_used_at=now)
         login.last_used_at = now
-    return login
+    return login, jkt if isinstance(jkt, str) else None
 
 
-def rotate_refresh_token(token: str, organization_id: str | None = None) -> Login:
+def rotate_refresh_token(token: str, organization_id: str | None = None, proof: dpop.Proof | None = None) -> Login:
     """Spend a refresh token, optionally moving its login to another organization of the user (§3.1.9).
 
-    A refusal (403, expired login) leaves the token unspent. A token used twice revokes its whole login;
+    `proof` is the request's verified DPoP proof: a bound login needs one signed with its key, and an unbound
+    login refreshed with one becomes bound to that key (binding is decided per token request, §1.4).
+    A refusal (401 DPoP, 403, expired login) leaves the token unspent. A token used twice revokes its whole login;
     that revocation is committed even though the request fails (reuse detection).
     """
     with transaction.atomic():
@@ -137,6 +169,7 @@ def rotate_refresh_token(token: str, organization_id: str | None = None) -> Logi
             expires_at = login.created_at + login_lifetime(organization)
             if expires_at <= now:
                 raise PlatformError("invalid_token", "The login has expired.")
+            bind(login, organization, proof)
             record.used_at = now
             record.save(update_fields=["used_at"])
             switched = organization != login.organization
@@ -145,12 +178,34 @@ def rotate_refresh_token(token: str, organization_id: str | None = None) -> Logi
             login.last_used_at = now
             if switched:  # the gate is re-decided for the new organization (§1.4)
                 login.mfa_enrollment_required = needs_mfa_enrollment(login.user, organization, login.method)
-            login.save(update_fields=["organization", "expires_at", "last_used_at", "mfa_enrollment_required"])
+            login.save(
+                update_fields=[
+                    "organization",
+                    "expires_at",
+                    "last_used_at",
+                    "mfa_enrollment_required",
+                    "dpop_jkt",
+                    "token_type",
+                ]
+            )
             if switched:
                 User.objects.filter(pk=login.user_id).update(last_organization=organization)
             return login
     revoke_login(login)
     raise PlatformError("invalid_token", "The refresh token was already used; the login has been revoked.")
+
+
+def bind(login: Login, organization: Organization | None, proof: dpop.Proof | None) -> None:
+    """Check a refresh's proof against its login's key, or bind an unbound login to the proof's key (unsaved)."""
+    if login.dpop_jkt:
+        if proof is None:
+            raise dpop.invalid("This login is bound to a DPoP key: send a DPoP proof signed with that key.")
+        if not hmac.compare_digest(proof.jkt, login.dpop_jkt):
+            raise dpop.invalid("The DPoP proof is signed with another key than this login is bound to.")
+        return
+    dpop.require_proof(organization, proof)
+    if proof is not None:
+        login.dpop_jkt, login.token_type = proof.jkt, "DPoP"
 
 
 def refresh_organization(login: Login, organization_id: str | None) -> Organization | None:

@@ -209,6 +209,9 @@ class Seeder:
         from localplatform.notifications import demo as notifications_demo
 
         notifications_demo.seed(organization, owner, self.count)
+        from localplatform.sso import demo as sso_demo
+
+        sso_demo.seed(organization, owner, self.count)
         return organization
 
     def user(self, person: Person, email: str) -> User:

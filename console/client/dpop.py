@@ -1,0 +1,61 @@
+"""The console's DPoP key (RFC 9449, contract §1.4 and §5): one ES256 key pair per browser session.
+
+The key signs a proof for every token request (so every login the console makes is bound to it) and for
+every call made with a bound token. Its private half lives only in the server-side session
+(console/sessions.py): never in a cookie, a page or a log line; its repr shows the thumbprint only.
+"""
+
+import hashlib
+import secrets
+import time
+from base64 import urlsafe_b64encode
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey
+
+ALGORITHM = "ES256"
+CURVE = "P-256"
+
+
+class DpopKey:
+    """An ES256 key pair that signs DPoP proofs."""
+
+    def __init__(self, key: ECKey):
+        self._key = key
+
+    @classmethod
+    def generate(cls) -> "DpopKey":
+        return cls(ECKey.generate_key(CURVE))
+
+    @classmethod
+    def from_dict(cls, data) -> "DpopKey | None":
+        """The key stored in a session (a private JWK), or None when there is none or it is unusable."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            key = ECKey.import_key(data)
+        except (JoseError, ValueError, TypeError):
+            return None
+        return cls(key) if key.is_private and key.curve_name == CURVE else None
+
+    def as_dict(self) -> dict:
+        """The private JWK, for the server-side session only."""
+        return dict(self._key.as_dict(private=True))
+
+    @property
+    def thumbprint(self) -> str:
+        """RFC 7638 thumbprint: the `cnf.jkt` of the tokens bound to this key."""
+        return self._key.thumbprint()
+
+    def proof(self, method: str, url: str, access_token: str | None = None) -> str:
+        """A proof for one request: `htu` is the URL the platform sees, `ath` only with an access token."""
+        claims: dict = {"jti": secrets.token_urlsafe(24), "htm": method.upper(), "htu": url, "iat": int(time.time())}
+        if access_token is not None:
+            digest = hashlib.sha256(access_token.encode("ascii")).digest()
+            claims["ath"] = urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+        header = {"typ": "dpop+jwt", "alg": ALGORITHM, "jwk": self._key.as_dict(private=False)}
+        return jwt.encode(header, claims, self._key, algorithms=[ALGORITHM])
+
+    def __repr__(self) -> str:
+        return f"DpopKey(thumbprint={self.thumbprint!r})"
