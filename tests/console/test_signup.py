@@ -199,7 +199,7 @@ def summary_of(response) -> list[tuple[str, str]]:
     html = response.content.decode()
     if 'class="error-summary"' not in html:
         return []
-    block = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    block = html.split('class="error-summary"', 1)[1].split("</section>", 1)[0]
     return re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', block)
 
 
@@ -213,7 +213,8 @@ def test_several_failed_fields_are_listed_above_the_form_without_a_call(client, 
         ("id_password", "Password: Use at least 12 characters."),
     ]
     html = response.content.decode()
-    assert re.search(r'<div id="sign-up-form-summary" class="error-summary" role="alert" tabindex="-1" autofocus', html)
+    assert '<section class="error-summary" id="sign-up-form-summary" tabindex="-1" autofocus' in html
+    assert "3 things to fix" in html
     assert 'value="NewCo"' in html and 'value="not-an-address"' in html  # the rest stays as typed
 
 

@@ -142,7 +142,7 @@ def test_sign_up_verify_in_the_dev_mailbox_then_sign_in(page: Page, cast, outbox
     shoot_both(page, "sign-up")
     axe_check(page)
     page.get_by_role("button", name="Create account").click()
-    summary = page.get_by_role("alert").filter(has_text="Some fields need attention")
+    summary = page.get_by_role("region", name="5 things to fix")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_count(5)
     shoot_both(page, "sign-up-summary")
