@@ -38,12 +38,12 @@ def enrolling(request) -> bool:
 def security_page(request, *, password_form=None, regenerate_form=None, status=200):
     """The Security tab: one call (GET /me/mfa) plus whatever form is being answered; htmx gets that form alone."""
     # The password form, answered on its own, does not depend on the MFA status.
-    status_now = None if targets(request, "password-form") else mfa.describe_mfa(request.platform)
+    mfa_status = None if targets(request, "password-form") else mfa.describe_mfa(request.platform)
     context = {
-        "mfa": status_now,
+        "mfa": mfa_status,
         "password_form": password_form or ChangePasswordForm(),
         "regenerate_form": regenerate_form or TotpCodeForm(prefix="regenerate"),
-        "reset_form": MfaResetForm(prefix="reset", codes=bool(status_now and status_now.enabled)),
+        "reset_form": MfaResetForm(prefix="reset", codes=bool(mfa_status and mfa_status.enabled)),
         "tab": "security",
     }
     return render_page(request, "console/account/security.html", context, partials=SECURITY_FORMS, status=status)
