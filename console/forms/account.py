@@ -8,7 +8,8 @@ import re
 
 from django import forms
 
-from console.forms.auth import CODE_PATTERN, NewPasswordForm, code_field, password_field
+from console.client.errors import PlatformError
+from console.forms.auth import CODE_PATTERN, WRONG_CODE, NewPasswordForm, code_field, password_field
 from console.forms.base import PlatformForm
 
 
@@ -37,22 +38,49 @@ class ChangePasswordForm(NewPasswordForm):
 
 
 class TotpCodeForm(PlatformForm):
-    code = code_field("Code from your app")
+    """One authentication code: it confirms a new authenticator app, or proves it is you for new recovery codes."""
+
+    code = code_field("Authentication code")
+
+    def add_field_errors(self, error: PlatformError) -> None:
+        # The platform's terse "incorrect code" in the words the MFA step of signing in uses.
+        if "code" in error.field_errors:
+            self.add_error("code", WRONG_CODE)
+        else:
+            super().add_field_errors(error)
 
 
 class MfaResetForm(PlatformForm):
-    password = password_field("Current password", "current-password", required=False)
-    code = forms.CharField(
-        label="Or a code from your app",
-        required=False,
-        max_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-    )
+    """Proof for resetting MFA: one field takes the current password or, with MFA on, an authentication code.
 
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("password")) == bool(data.get("code", "").strip()):
-            raise forms.ValidationError("Enter your current password or a code from your app (one of them).")
-        if data.get("code") and not re.fullmatch(CODE_PATTERN, data["code"].strip()):
-            self.add_error("code", "Enter the 6-digit code.")
-        return data
+    Passwords are 12 to 128 characters (contract §0), so six digits can only be a code.
+    """
+
+    password = password_field("Current password", "current-password")
+
+    def __init__(self, *args, codes: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.codes = codes
+        field = self.fields["password"]
+        field.widget.attrs["autofocus"] = True
+        if codes:
+            field.label = "Password or authentication code"
+            field.help_text = "Your current password, or the 6 digits your authenticator app shows now."
+            field.error_messages["required"] = "Enter your current password or an authentication code."
+        else:
+            field.error_messages["required"] = "Enter your current password."
+
+    def proof(self) -> dict[str, str]:
+        """The client call's keyword: password= or code=."""
+        typed = self.cleaned_data["password"]
+        if self.codes and re.fullmatch(CODE_PATTERN, typed.strip()):
+            return {"code": typed.strip()}
+        return {"password": typed}
+
+    def add_field_errors(self, error: PlatformError) -> None:
+        if "code" in error.field_errors:
+            self.add_error("password", WRONG_CODE)
+        elif "password" in error.field_errors:
+            self.add_error("password", "That password is not correct.")
+        else:
+            super().add_field_errors(error)

@@ -13,6 +13,9 @@ from console.client.errors import Forbidden, PlatformError, RateLimited, Unautho
 from console.forms.base import PlatformForm
 
 INCORRECT = "Email or password is incorrect."
+# A wrong authentication code reads the same wherever one is asked for: setup, signing in, new recovery codes, reset.
+WRONG_CODE = "That code is not valid. Enter the code your authenticator app shows now."
+WRONG_RECOVERY_CODE = "That recovery code is not valid or was used before."
 CODE_PATTERN = r"^[0-9]{6}$"
 
 
@@ -45,6 +48,11 @@ def password_field(label: str, autocomplete: str, min_length: int | None = None,
     )
 
 
+def required(text: str) -> dict[str, str]:
+    """A field's own "required" words, so an error summary reads as a list of things to do."""
+    return {"required": text}
+
+
 class SignInStepForm(PlatformForm):
     """A step of signing in: a refused credential (401) or account (403) is the form's to explain."""
 
@@ -65,8 +73,9 @@ class SignInForm(SignInStepForm):
     email = forms.EmailField(
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        error_messages=required("Enter your email."),
     )
-    password = password_field("Password", "current-password")
+    password = password_field("Password", "current-password", error_messages=required("Enter your password."))
 
     def refusal(self, error: PlatformError) -> tuple[str | None, str]:
         # The same words for an unknown address and a wrong password: the page tells nobody who has an account.
@@ -84,42 +93,59 @@ class CodeVerifyForm(SignInStepForm):
 
 
 class MfaStepForm(SignInStepForm):
+    """The MFA step: one field takes the authentication code or, when the account has any, one recovery code.
+
+    Six digits are an authentication code; anything else is a recovery code (the platform's are xxxx-xxxx), so
+    nobody has to say which kind they typed.
+    """
+
     code = forms.CharField(
-        label="Authentication code",
-        required=False,
-        max_length=6,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}", "autofocus": True}
-        ),
-        help_text="The 6-digit code from your authenticator app.",
-    )
-    recovery_code = forms.CharField(
-        label="Or a recovery code",
-        required=False,
         max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        help_text="One of the codes you saved when you set up MFA, like abcd-1234. Each works once.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false", "autofocus": True}
+        ),
     )
     trust_device = forms.BooleanField(
-        label="Trust this device: skip this step on this browser for a while", required=False
+        label="Trust this device",
+        required=False,
+        help_text="This browser skips this step until the trust expires or you revoke it in My account. "
+        "Leave it unticked on a shared computer.",
     )
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recovery = recovery
+        field = self.fields["code"]
+        if recovery:
+            field.label = "Authentication code or recovery code"
+            field.help_text = (
+                "The 6 digits your authenticator app shows now, or one of your recovery codes (each works once)."
+            )
+            field.error_messages["required"] = "Enter the code from your authenticator app or a recovery code."
+        else:
+            field.label = "Authentication code"
+            field.help_text = "The 6 digits your authenticator app shows now."
+            field.error_messages["required"] = "Enter the code from your authenticator app."
+            field.widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9]{6}", "maxlength": 6})
 
     def clean(self):
         data = super().clean()
-        code, recovery = data.get("code", "").strip(), data.get("recovery_code", "").strip().lower()
-        if bool(code) == bool(recovery):
-            raise forms.ValidationError("Enter either the code from your app or one recovery code.")
-        if code and not re.fullmatch(CODE_PATTERN, code):
+        typed = "".join(data.get("code", "").split())  # "123 456" as apps show it
+        data["code"], data["recovery_code"] = "", ""
+        if re.fullmatch(CODE_PATTERN, typed):
+            data["code"] = typed
+        elif not typed:
+            pass  # the field's own "required" error says what to do
+        elif self.recovery:
+            data["recovery_code"] = typed.lower()
+        else:
             self.add_error("code", "Enter the 6-digit code.")
-        data["code"], data["recovery_code"] = code, recovery
         return data
 
     def refusal(self, error: PlatformError) -> tuple[str | None, str]:
         if error.code != "invalid_mfa_code":
             return super().refusal(error)
-        if self.cleaned_data.get("recovery_code"):
-            return "recovery_code", "That recovery code is not valid or was used before."
-        return "code", "That code is not valid."
+        return "code", WRONG_RECOVERY_CODE if self.cleaned_data.get("recovery_code") else WRONG_CODE
 
 
 class EmailForm(PlatformForm):
@@ -135,17 +161,37 @@ class SignUpForm(PlatformForm):
         label="First name",
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "given-name", "autofocus": True}),
+        error_messages=required("Enter your first name."),
     )
     family_name = forms.CharField(
-        label="Last name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label="Last name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages=required("Enter your last name."),
     )
     email = forms.EmailField(
-        label="Work email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Work email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages=required("Enter your work email."),
     )
     organization_name = forms.CharField(
-        label="Organization name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+        label="Organization name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        error_messages=required("Enter a name for your organization."),
     )
-    password = password_field("Password", "new-password", min_length=12, help_text="At least 12 characters.")
+    password = password_field(
+        "Password",
+        "new-password",
+        min_length=12,
+        help_text="At least 12 characters.",
+        error_messages={"required": "Choose a password.", "min_length": "Use at least 12 characters."},
+    )
+
+    def failed_fields(self) -> list[forms.BoundField]:
+        """The fields that have errors, in order, for the error summary above the form."""
+        return [field for field in self.visible_fields() if field.errors]
 
 
 class EmailVerifyForm(PlatformForm):

@@ -165,7 +165,7 @@ def account_devices(request: SignedInRequest):
 @signed_in
 def account_device_revoke(request: SignedInRequest, device_id: str):
     users.revoke_trusted_device(request.platform, device_id)
-    messages.success(request, "That device will be asked for a code at its next sign-in.")
+    messages.success(request, "That device will be asked for an authentication code at its next sign-in.")
     return navigate(request, reverse("account_devices"))
 
 
@@ -175,4 +175,5 @@ def account_teams(request: SignedInRequest):
     """The teams the user belongs to in this organization, with their team roles. One call."""
     teams = list_my_teams(request.platform)
     rows = [(entry, teams.roles_of(entry)) for entry in teams.items]
-    return render_page(request, "console/account/teams.html", {"rows": rows, "tab": "teams"})
+    inherited = any(entry.inherited for entry in teams.items)
+    return render_page(request, "console/account/teams.html", {"rows": rows, "inherited": inherited, "tab": "teams"})

@@ -27,7 +27,7 @@ from console.views.sign_in_steps import DEVICE_COOKIE, ENROLL_KEY
 SETUP_KEY = "account.totp_setup"
 CODES_KEY = "account.recovery_codes"
 CODES_SHOWN_FOR = 600
-SECURITY_FORMS = {"password-form": "password-form", "regenerate-form": "regenerate-form", "reset-form": "reset-form"}
+SECURITY_FORMS = {"password-form": "password-form", "regenerate-form": "regenerate-form"}
 
 
 def enrolling(request) -> bool:
@@ -35,14 +35,15 @@ def enrolling(request) -> bool:
     return bool(request.session.get(ENROLL_KEY))
 
 
-def security_page(request, *, password_form=None, regenerate_form=None, reset_form=None, status=200):
+def security_page(request, *, password_form=None, regenerate_form=None, status=200):
     """The Security tab: one call (GET /me/mfa) plus whatever form is being answered; htmx gets that form alone."""
     # The password form, answered on its own, does not depend on the MFA status.
+    mfa_status = None if targets(request, "password-form") else mfa.describe_mfa(request.platform)
     context = {
-        "mfa": None if targets(request, "password-form") else mfa.describe_mfa(request.platform),
+        "mfa": mfa_status,
         "password_form": password_form or ChangePasswordForm(),
         "regenerate_form": regenerate_form or TotpCodeForm(prefix="regenerate"),
-        "reset_form": reset_form or MfaResetForm(prefix="reset"),
+        "reset_form": MfaResetForm(prefix="reset", codes=bool(mfa_status and mfa_status.enabled)),
         "tab": "security",
     }
     return render_page(request, "console/account/security.html", context, partials=SECURITY_FORMS, status=status)
@@ -188,18 +189,21 @@ def mfa_recovery_regenerate(request: SignedInRequest):
     return security_page(request, regenerate_form=form, status=422)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
 def mfa_reset(request: SignedInRequest):
-    """Turn MFA off (password or code); the platform ends every login, this one included."""
-    form = MfaResetForm(request.POST, prefix="reset")
+    """Confirm, then turn MFA off (password or code); the platform ends every login, this one included.
+
+    The Security page holds the same form in a dialog; this page is where it goes without JavaScript and where a
+    refused plain POST comes back to. One call to show it (GET /me/mfa), one more to reset.
+    """
+    status = mfa.describe_mfa(request.platform)
+    if request.method != "POST" and not (status.enabled or status.enrollment_pending):
+        return redirect("account_security")
+    form = MfaResetForm(request.POST if request.method == "POST" else None, prefix="reset", codes=status.enabled)
     if form.is_valid():
         try:
-            mfa.reset_mfa(
-                request.platform,
-                password=form.cleaned_data["password"] or None,
-                code=form.cleaned_data["code"].strip() or None,
-            )
+            mfa.reset_mfa(request.platform, **form.proof())
         except PlatformError as error:
             form.add_platform_error(error)
         else:
@@ -208,4 +212,6 @@ def mfa_reset(request: SignedInRequest):
             response = navigate(request, reverse("sign_in"), reload=True)
             response.delete_cookie(DEVICE_COOKIE, samesite="Lax")
             return response
-    return security_page(request, reset_form=form, status=422)
+    context = {"mfa": status, "reset_form": form, "tab": "security"}
+    status_code = 422 if form.errors else 200
+    return render_page(request, "console/account/mfa_reset.html", context, partials="reset-form", status=status_code)

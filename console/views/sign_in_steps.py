@@ -156,7 +156,8 @@ def sign_in_mfa(request: ConsoleRequest):
         if challenge:
             messages.info(request, "The sign-in took too long. Sign in again.")
         return navigate(request, reverse("sign_in"))
-    form = MfaStepForm(request.POST if request.method == "POST" else None)
+    methods = challenge.get("methods", [])
+    form = MfaStepForm(request.POST if request.method == "POST" else None, recovery="recovery_code" in methods)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,8 +174,7 @@ def sign_in_mfa(request: ConsoleRequest):
             form.add_platform_error(error)
         else:
             return finish_sign_in(request, result, challenge.get("next") or None)
-    context = {"form": form, "methods": challenge.get("methods", [])}
-    return render_page(request, "console/auth/mfa_step.html", context, status=422 if form.errors else 200)
+    return render_page(request, "console/auth/mfa_step.html", {"form": form}, status=422 if form.errors else 200)
 
 
 def challenge_spent(request):

@@ -118,14 +118,14 @@ def test_emails_of_another_user_are_not_found(signed_in, cast, api, login):
     assert client.post(f"/account/emails/{theirs['id']}/remove").status_code == 404
 
 
-def test_sessions_mark_this_device_and_revoke_another(signed_in, cast, api, login):
+def test_sessions_mark_this_browser_and_revoke_another(signed_in, cast, api, login):
     other = login(cast.member)
     client = signed_in(cast.member)
     page = client.get("/account/sessions")
     assert history(page) == ["GET /me/logins"]
     logins = page.context["logins"]
     assert len(logins) == 2 and sum(login.current for login in logins) == 1
-    assert "This device" in page.content.decode()
+    assert "This browser" in page.content.decode() and "Signed in with password" in page.content.decode()
     target = next(login for login in logins if not login.current)
     response = client.post(f"/account/sessions/{target.id}/revoke")
     assert response["Location"] == "/account/sessions"
@@ -179,7 +179,8 @@ def test_my_teams_with_team_roles(signed_in, cast):
 
 def test_my_teams_inherited_for_an_admin(signed_in, cast):
     text = text_of(signed_in(cast.admin).get("/account/teams"))
-    assert "Data Platform" in text and "Team Admin through your organization role" in text
+    assert "Data Platform" in text and "Team Admin inherited" in text
+    assert "Owners and Admins are Team Admins of every team" in text
 
 
 def test_my_teams_empty(signed_in, cast):

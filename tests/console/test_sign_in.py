@@ -105,7 +105,7 @@ def test_mfa_challenge_leads_to_the_mfa_step(client, cast):
         response = sign_in(client, cast.member)
     assert response.status_code == 302 and response["Location"] == "/sign-in/mfa"
     page = client.get("/sign-in/mfa")
-    assert page.status_code == 200 and "Two-step verification" in page.content.decode()
+    assert page.status_code == 200 and "<h1>Multi-factor authentication</h1>" in page.content.decode()
     assert "mfa-token-text" not in page.content.decode()  # the MFA token stays in the server-side session
 
 

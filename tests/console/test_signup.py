@@ -4,6 +4,7 @@ import re
 
 import httpx
 import pytest
+from django.utils.html import escape
 
 from console.forms.base import UNREACHABLE
 from localplatform.identity.models import User
@@ -191,3 +192,63 @@ def test_verify_email_keeps_the_link_when_the_platform_fails_on_submit(client, c
     assert_kept(response, {"token": token})  # the button can be pressed again
     assert "Verify my email address" in response.content.decode()
     assert not User.objects.get(email=NEW["email"]).emailaddress_set.filter(verified=True).exists()
+
+
+def summary_of(response) -> list[tuple[str, str]]:
+    """The error summary's entries as (link target, text); [] when there is no summary."""
+    html = response.content.decode()
+    if 'class="error-summary"' not in html:
+        return []
+    block = html.split('class="error-summary"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', block)
+
+
+def test_several_failed_fields_are_listed_above_the_form_without_a_call(client, db):
+    with faults(lambda request: pytest.fail("no platform call expected")):
+        response = client.post("/sign-up", {**NEW, "given_name": "", "email": "not-an-address", "password": "short"})
+    assert response.status_code == 422
+    assert summary_of(response) == [
+        ("id_given_name", "First name: Enter your first name."),
+        ("id_email", "Work email: Enter a valid email address."),
+        ("id_password", "Password: Use at least 12 characters."),
+    ]
+    html = response.content.decode()
+    assert '<section class="error-summary" id="sign-up-form-summary" tabindex="-1" autofocus' in html
+    assert "3 things to fix" in html
+    assert 'value="NewCo"' in html and 'value="not-an-address"' in html  # the rest stays as typed
+
+
+def test_an_empty_sign_up_says_what_each_field_needs(client, db):
+    response = client.post("/sign-up", {})
+    assert [text for _, text in summary_of(response)] == [
+        "First name: Enter your first name.",
+        "Last name: Enter your last name.",
+        "Work email: Enter your work email.",
+        "Organization name: Enter a name for your organization.",
+        "Password: Choose a password.",
+    ]
+
+
+def test_one_failed_field_has_no_summary(client, db):
+    response = client.post("/sign-up", {**NEW, "password": "short"})
+    assert response.status_code == 422 and summary_of(response) == []
+    assert "Use at least 12 characters." in response.content.decode()
+
+
+def test_the_platform_refusing_two_fields_gets_a_summary(client, db):
+    refusal = error_response(
+        422, "validation_failed", fieldErrors={"email": "Use a work address.", "organizationName": "Taken."}
+    )
+    with faults(on("/auth/signup", refusal)):
+        response = client.post("/sign-up", NEW)
+    assert summary_of(response) == [
+        ("id_email", "Work email: Use a work address."),
+        ("id_organization_name", "Organization name: Taken."),
+    ]
+
+
+def test_a_platform_outage_is_the_form_alert_not_a_summary(client, db):
+    with faults(on("/auth/signup", httpx.ConnectError("refused"))):
+        response = client.post("/sign-up", NEW)
+    assert response.status_code == 422 and summary_of(response) == []
+    assert escape(UNREACHABLE) in response.content.decode()

@@ -4,12 +4,14 @@ Codes from the authenticator app are computed here with pyotp from the setup key
 in the console's own Dev mailbox, as a new user would.
 """
 
+import json
 import re
 import time
 from pathlib import Path
 
 import pyotp
 import pytest
+from django.core.signals import request_started
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
@@ -17,19 +19,30 @@ pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "account"
 SIGN_IN = re.compile(r"/sign-in(\?.*)?$")
 NEW_PASSWORD = "a-brand-new-password"
+PHONE = {"width": 390, "height": 844}
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 @pytest.fixture
 def shoot_both():
-    """shoot_both(page, name): full-page screenshots in the light and the dark theme (var/screenshots/account/)."""
+    """shoot_both(page, name): full-page screenshots, light and dark, at the test's size and on a 390 px phone.
+
+    Saved as var/screenshots/account/<name>[-phone]-<theme>.png; on the phone the page must not scroll sideways.
+    """
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     def _shoot(page: Page, name: str) -> None:
         original = page.evaluate("document.documentElement.getAttribute('data-bs-theme')")
-        for theme in ("light", "dark"):
-            page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{theme}')")
-            page.wait_for_timeout(350)  # let colour transitions finish
-            page.screenshot(path=str(SHOTS / f"{name}-{theme}.png"), full_page=True)
+        desktop = page.viewport_size
+        for size, suffix in ((desktop, ""), (PHONE, "-phone")):
+            page.set_viewport_size(size)
+            for theme in ("light", "dark"):
+                page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{theme}')")
+                page.wait_for_timeout(350)  # let colour transitions finish
+                page.screenshot(path=str(SHOTS / f"{name}{suffix}-{theme}.png"), full_page=True)
+            if suffix:
+                assert page.evaluate(SIDEWAYS) <= 0, f"{name} scrolls sideways at 390 px"
+        page.set_viewport_size(desktop)
         page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{original or 'light'}')")
         page.wait_for_timeout(350)
 
@@ -68,7 +81,7 @@ def enable_totp(page: Page, shoot_both=None) -> tuple[pyotp.TOTP, list[str]]:
     totp = pyotp.TOTP(page.get_by_test_id("totp-secret").inner_text().strip())
     if shoot_both:
         shoot_both(page, "totp-setup")
-    page.get_by_label("Code from your app").fill(totp.now())
+    page.get_by_label("Authentication code").fill(totp.now())
     page.get_by_role("button", name="Turn on MFA").click()
     expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
     codes = [code.strip() for code in page.locator("#recovery-codes code").all_inner_texts()]
@@ -78,6 +91,43 @@ def enable_totp(page: Page, shoot_both=None) -> tuple[pyotp.TOTP, list[str]]:
     page.get_by_role("button", name="I saved my recovery codes").click()
     expect(page.get_by_text("recovery codes left")).to_be_visible()
     return totp, codes
+
+
+# Records, in the tab's sessionStorage (it outlives the navigation), how the form looks just after it was sent,
+# and puts the caret back in its first field so that Enter would send it again.
+WATCH_SUBMIT = """() => document.addEventListener("submit", event => setTimeout(() => {
+    const state = {disabled: event.submitter.disabled, busy: event.target.hasAttribute("aria-busy")};
+    sessionStorage.setItem("sent", JSON.stringify(state));
+    event.target.querySelector("input:not([type=hidden]):not([type=checkbox])").focus();
+}, 50), {once: true})"""
+
+
+def submits_once(page: Page, button: str, path: str) -> None:
+    """Click `button`, whose form POSTs to `path`, and press Enter while the answer is slow: one POST, a busy form.
+
+    The server holds POSTs to `path` for a moment. While a navigation is pending Playwright will not evaluate
+    in the page, so the page records its own state and the test reads it after the next page has loaded.
+    """
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+
+    def slow(sender, environ, **kwargs):
+        if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == path:
+            time.sleep(1.5)
+
+    page.evaluate(WATCH_SUBMIT)
+    request_started.connect(slow)
+    try:
+        box = page.get_by_role("button", name=button, exact=True).bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(400)
+        page.keyboard.press("Enter")  # a second submission, as an impatient user would send it
+        page.wait_for_load_state()
+        page.wait_for_timeout(1500)
+    finally:
+        request_started.disconnect(slow)
+    assert [url for url in posts if url.endswith(path)] == [posts[0]], f"sent more than once: {posts}"
+    assert json.loads(page.evaluate("sessionStorage.getItem('sent')")) == {"disabled": True, "busy": True}
 
 
 def later_code(totp: pyotp.TOTP, steps: int = 1) -> str:
@@ -91,6 +141,14 @@ def test_sign_up_verify_in_the_dev_mailbox_then_sign_in(page: Page, cast, outbox
     page.get_by_role("link", name="Create an account").click()
     shoot_both(page, "sign-up")
     axe_check(page)
+    page.get_by_role("button", name="Create account").click()
+    summary = page.get_by_role("region", name="5 things to fix")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(5)
+    shoot_both(page, "sign-up-summary")
+    axe_check(page)
+    summary.get_by_role("link", name="Work email: Enter your work email.").click()
+    expect(page).to_have_url(re.compile(r"#id_email$"))
     page.get_by_label("First name").fill("Nina")
     page.get_by_label("Last name").fill("New")
     page.get_by_label("Work email").fill("nina@newco.test")
@@ -100,7 +158,7 @@ def test_sign_up_verify_in_the_dev_mailbox_then_sign_in(page: Page, cast, outbox
     expect(page.get_by_label("Work email")).to_have_value("nina@newco.test")  # typed input kept
     shoot_both(page, "sign-up-error")
     page.get_by_label("Password").fill("nina-long-password")
-    page.get_by_role("button", name="Create account").click()
+    submits_once(page, "Create account", "/sign-up")
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     shoot_both(page, "check-email")
     axe_check(page)
@@ -139,16 +197,17 @@ def test_totp_then_trusted_device_skips_the_code(page: Page, cast, shoot_both, a
     sign_out(page)
 
     sign_in(page, cast.member.email, cast.member.password)
-    expect(page.get_by_role("heading", name="Two-step verification")).to_be_visible()
+    expect(page.get_by_role("heading", name="Multi-factor authentication")).to_be_visible()
     shoot_both(page, "mfa-step")
     axe_check(page)
-    page.get_by_label("Authentication code").fill("000000")
+    expect(page.get_by_text("(optional)")).to_have_count(0)
+    page.get_by_label("Authentication code or recovery code").fill("000000")
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_text("That code is not valid.")).to_be_visible()
     shoot_both(page, "mfa-step-error")
     page.get_by_label("Authentication code").fill(later_code(totp))
     page.get_by_label(re.compile("Trust this device")).check()
-    page.get_by_role("button", name="Verify").click()
+    submits_once(page, "Verify", "/sign-in/mfa")
     expect(page.get_by_role("heading", name="Acme Analytics")).to_be_visible()
     page.goto("/account/devices")
     expect(page.get_by_role("button", name=re.compile("^Revoke"))).to_have_count(1)
@@ -165,14 +224,12 @@ def test_recovery_code_works_once(page: Page, cast):
     _totp, codes = enable_totp(page)
     sign_out(page)
     sign_in(page, cast.member.email, cast.member.password)
-    page.get_by_text("Use a recovery code instead").click()
-    page.get_by_label("Recovery code").fill(codes[0])
+    page.get_by_label("Authentication code or recovery code").fill(codes[0])
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Acme Analytics")).to_be_visible()
     sign_out(page)
     sign_in(page, cast.member.email, cast.member.password)
-    page.get_by_text("Use a recovery code instead").click()
-    page.get_by_label("Recovery code").fill(codes[0])
+    page.get_by_label("Authentication code or recovery code").fill(codes[0])
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_text("That recovery code is not valid or was used before.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/sign-in/mfa$"))
@@ -186,7 +243,7 @@ def test_revoking_another_login_sends_it_to_sign_in(page: Page, browser, cast, l
         expect(other.get_by_role("heading", name="Acme Analytics")).to_be_visible()
         sign_in(page, cast.member.email, cast.member.password)
         page.goto("/account/sessions")
-        expect(page.get_by_text("This device")).to_be_visible()
+        expect(page.get_by_text("This browser")).to_be_visible()
         shoot_both(page, "sessions")
         axe_check(page)
         page.get_by_role("button", name=re.compile("^Revoke")).click()
@@ -276,7 +333,71 @@ def test_forced_enrollment(page: Page, cast, shoot_both, axe_check):
     totp = pyotp.TOTP(page.get_by_test_id("totp-secret").inner_text().strip())
     shoot_both(page, "enroll-setup")
     axe_check(page)
-    page.get_by_label("Code from your app").fill(totp.now())
+    page.get_by_label("Authentication code").fill(totp.now())
     page.get_by_role("button", name="Turn on MFA").click()
     page.get_by_role("button", name="I saved my recovery codes").click()
     expect(page.get_by_role("heading", name="Acme Analytics")).to_be_visible()  # straight on to the console
+
+
+def test_setup_key_copies_and_the_confirmation_is_sent_once(page: Page, cast):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page, cast.member.email, cast.member.password)
+    page.goto("/account/security")
+    page.get_by_role("button", name="Set up authenticator app").click()
+    secret = page.get_by_test_id("totp-secret").inner_text().strip()
+    copy = page.get_by_role("button", name="Copy the setup key")
+    copy.click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+    page.get_by_label("Authentication code").fill(pyotp.TOTP(secret).now())
+    submits_once(page, "Turn on MFA", "/account/security/totp")
+    expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
+
+
+def test_reset_mfa_asks_first_and_says_what_happens(page: Page, cast, shoot_both, axe_check):
+    sign_in(page, cast.member.email, cast.member.password)
+    totp, _codes = enable_totp(page)
+    page.get_by_role("button", name="Reset MFA", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Reset multi-factor authentication?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("every sign-in ends, this one included")
+    expect(dialog.get_by_label("Password or authentication code")).to_be_focused()
+    shoot_both(page, "reset-dialog")
+    axe_check(page)
+    dialog.get_by_role("link", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("button", name="Reset MFA", exact=True).click()
+    dialog.get_by_label("Password or authentication code").fill("000000")
+    dialog.get_by_role("button", name="Reset MFA and sign out").click()
+    expect(dialog.get_by_text("That code is not valid.")).to_be_visible()  # the same words as at sign-in
+    expect(dialog.get_by_label("Password or authentication code")).to_be_focused()
+    shoot_both(page, "reset-dialog-error")
+    dialog.get_by_label("Password or authentication code").fill(later_code(totp))
+    dialog.get_by_role("button", name="Reset MFA and sign out").click()
+    expect(page).to_have_url(SIGN_IN)
+    expect(page.get_by_text("Multi-factor authentication was reset")).to_be_visible()
+    sign_in(page, cast.member.email, cast.member.password)
+    expect(page.get_by_role("heading", name="Acme Analytics")).to_be_visible()  # no MFA step any more
+
+
+def test_my_teams_lead_to_the_team_page(page: Page, cast):
+    sign_in(page, cast.member.email, cast.member.password)
+    page.goto("/account/teams")
+    page.get_by_role("link", name="Data Platform").click()
+    expect(page.get_by_role("heading", name="Data Platform", level=1)).to_be_visible()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="console.js (kit) marks a confirm dialog's form busy when its Cancel (formmethod=dialog) is pressed, "
+    "so the dialog reopens with both buttons disabled; remove this mark when the kit fixes it",
+)
+def test_a_cancelled_confirmation_can_still_be_confirmed(page: Page, cast):
+    sign_in(page, cast.member.email, cast.member.password)
+    page.goto("/account/sessions")
+    page.get_by_role("button", name="Sign out everywhere").click()
+    dialog = page.get_by_role("dialog", name="Sign out everywhere?")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(dialog.get_by_role("button", name="Sign out everywhere")).to_be_enabled(timeout=2000)

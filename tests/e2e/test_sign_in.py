@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_account_journeys import submits_once
+
 pytestmark = pytest.mark.e2e
 
 SIGN_IN = re.compile(r"/sign-in(\?.*)?$")
@@ -63,3 +65,11 @@ def test_wrong_password_keeps_the_email_and_says_why(page: Page, cast, shoot, ax
     expect(page.get_by_role("alert").or_(page.locator(".invalid-feedback")).first).to_be_visible()
     shoot(page, "error")
     axe_check(page)
+
+
+def test_the_sign_in_form_is_sent_once(page: Page, cast):
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill(cast.owner.email)
+    page.get_by_label("Password", exact=True).fill(cast.owner.password)
+    submits_once(page, "Sign in", "/sign-in")
+    expect(page.get_by_text("Acme Analytics").first).to_be_visible()
