@@ -32,6 +32,7 @@ def shoot_both():
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     def _shoot(page: Page, name: str) -> None:
+        page.wait_for_load_state()  # a click may still be navigating: the document must be there
         original = page.evaluate("document.documentElement.getAttribute('data-bs-theme')")
         desktop = page.viewport_size
         for size, suffix in ((desktop, ""), (PHONE, "-phone")):

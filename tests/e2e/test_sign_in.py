@@ -38,7 +38,9 @@ def test_sign_in_switch_theme_sign_out(page: Page, cast, live_server, shoot, axe
     axe_check(page)
 
     open_user_menu(page, "Olivia Owner")
-    page.get_by_role("button", name="Dark").click()
+    # The theme applies at once; the choice is saved in the background: reload once the cookie is set.
+    with page.expect_response(lambda response: response.url.endswith("/theme")):
+        page.get_by_role("button", name="Dark").click()
     expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
