@@ -140,8 +140,20 @@ def owner_tour(page: Page) -> Iterator[Stop]:
 
 
 def dialogs_of(page: Page, stop: str) -> Iterator[Stop]:
-    """The dialogs and second pages of a screen, opened from it."""
-    if stop == "members":
+    """The dialogs, menus and second pages of a screen, opened from it."""
+    if stop == "dashboard":
+        page.locator("summary[aria-label^='Account menu']").click()
+        yield Stop("user-menu", full_page=False)
+        page.keyboard.press("Escape")
+        toggle = page.get_by_role("button", name="Open navigation")
+        if toggle.is_visible():  # narrow screens: the sidebar slides in
+            toggle.click()
+            expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+            page.wait_for_timeout(400)  # the slide ends
+            yield Stop("navigation", full_page=False)
+            page.get_by_role("button", name="Close navigation").click()
+            expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    elif stop == "members":
         rows = page.locator("#member-table tbody input[type=checkbox]")
         rows.nth(1).check()
         rows.nth(2).check()
