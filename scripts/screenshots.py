@@ -110,12 +110,10 @@ OWNER_PAGES = [
     ("/members/ZZZZZZZZZZ", "not-found-member"),
     ("/no-such-page", "not-found"),
 ]
+# A plain Member sees some of the same screens (read-only), and a refusal.
+MEMBER_SEES = ("dashboard", "members", "teams", "team-detail", "channels")
 MEMBER_PAGES = [
-    ("/", "member-dashboard"),
-    ("/members", "member-members", "member-table"),
-    ("/teams", "member-teams", "team-table"),
-    ("#team-table", "member-team-detail", "team-members"),
-    ("/notifications/channels", "member-channels"),
+    *((path, f"member-{name}", *table) for path, name, *table in OWNER_PAGES if name in MEMBER_SEES),
     ("/members/invitations", "member-forbidden"),
 ]
 
