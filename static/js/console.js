@@ -203,7 +203,7 @@
   // Busy state on every submit: the form (or the button that posts on its own) is marked busy, the pressed
   // button spins, and every submit button waits, so nothing is sent twice.
   function setBusy(elt, busy, submitter) {
-    if (!elt || !elt.tagName) return;
+    if (!elt || !elt.tagName || (!busy && !elt.hasAttribute("aria-busy"))) return;
     var buttons =
       elt.tagName === "FORM"
         ? elt.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]")
@@ -266,7 +266,7 @@
   function focusInto(elt) {
     var into = elt.matches("[data-swap-focus]") ? elt : elt.querySelector("[data-swap-focus]") || elt;
     if (into.tabIndex < 0 && !into.hasAttribute("tabindex")) into.setAttribute("tabindex", "-1");
-    into.focus({ preventScroll: false });
+    into.focus();
   }
 
   function onAfterSettle(event) {
@@ -370,7 +370,8 @@
     var trigger = event.target.closest("[data-dialog]");
     var dialog = dialogOf(trigger);
     if (!dialog || dialog.open || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    var target = document.querySelector(trigger.getAttribute("hx-target") || "");
+    var selector = trigger.getAttribute("hx-target") || "";
+    var target = selector.charAt(0) === "#" ? document.getElementById(selector.slice(1)) : null;
     if (target && dialog.contains(target)) {
       // Before htmx looks the target up (this listener runs in the capture phase), so it swaps the placeholder.
       if (placeholders[dialog.id] === undefined) placeholders[dialog.id] = target.outerHTML;

@@ -85,13 +85,10 @@ def axe_check(axe):
 
     def _check(page) -> None:
         violations = axe.run(page).response["violations"]
-        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
-        for v in violations:
-            targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
-            print(f"axe {v.get('impact')}: {v['id']} on {page.url}: {v['help']} [{targets}]")
-        assert not blocking, f"{len(blocking)} serious/critical accessibility violations on {page.url}: " + "; ".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in blocking
-        )
+        for line in describe(violations, page.url):
+            print(f"axe {line}")
+        blocking = describe([v for v in violations if v.get("impact") in BLOCKING_IMPACTS], page.url)
+        assert not blocking, f"{len(blocking)} serious/critical accessibility violations: " + "; ".join(blocking)
 
     return _check
 
