@@ -85,7 +85,7 @@ SIGNED_OUT = [("/sign-up", "sign-up"), ("/forgot-password", "forgot-password"), 
 OWNER_PAGES = [
     ("/", "dashboard"),
     ("/members", "members", "member-table"),
-    ("/members?q=a&status=active", "members-filtered", "member-table"),
+    ("/members?q=owner&status=active", "members-filtered", "member-table"),  # then the Owner: in every team
     ("#member-table", "member-detail"),
     ("/members/invitations", "invitations", "invitation-table"),
     ("/roles", "roles"),
