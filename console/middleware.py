@@ -7,13 +7,16 @@ other PlatformError ends here:
   POST nothing is swapped at all, so the form keeps what the user typed, with the message beside it;
 - 403, 404, 409, 429: a page in the app shell, or for htmx the platform's own message as a toast;
 - 400 for a list's page marker (stale, or issued for other filters): the list's first page.
+A console URL that does not exist, or a view's Http404, gets the console's own 404 page even with DEBUG on
+(Django would show its technical 404, listing every URL pattern).
 """
 
 import json
 import logging
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
@@ -31,6 +34,7 @@ from console.client.errors import (
 from console.client.transport import browser_origin
 from console.htmx import navigate
 from console.sessions import browser_session
+from console.views import errors
 from console.views.decorators import page_url, sign_in_redirect
 
 logger = logging.getLogger("console")
@@ -79,9 +83,14 @@ class PlatformMiddleware:
             browser_origin(request.scheme, request.get_host(), request.META.get("REMOTE_ADDR")),
             browser_session(request.session),
         ):
-            return self.get_response(request)
+            response = self.get_response(request)
+        if response.status_code == 404 and settings.DEBUG and getattr(request, "resolver_match", None) is None:
+            return errors.not_found(request)  # no URL matched: the branded page, not Django's technical one
+        return response
 
     def process_exception(self, request, exception):
+        if isinstance(exception, Http404) and is_console(request):
+            return errors.not_found(request, exception)
         if not isinstance(exception, PlatformError) or not is_console(request):
             return None
         logger.info("platform error on %s %s: %r", request.method, request.path, exception)
@@ -122,7 +131,7 @@ def unavailable(request, error: Unavailable):
         text = f"{error.message} Nothing was saved; what you entered is still here, so you can try again."
         return toast(error, "danger", text=text, alert=request.htmx.trigger)
     context = {
-        "message": error.message,
+        **errors.error_context(request, error.message),
         "request_id": error.request_id,
         "retry_url": request.get_full_path() if request.method == "GET" else page_url(request) or "",
         "retry_target": request.htmx.target or "" if request.htmx else "",
@@ -153,7 +162,7 @@ def toast(error: PlatformError, tone: str, *, text: str | None = None, alert: st
 
 def error_page(request, error: PlatformError, template: str):
     """A page in the app shell for a platform refusal (403, 404, 409, 429), with a way back."""
-    context = {"message": error.message, "request_id": error.request_id, "retry_after": error.retry_after}
+    context = errors.error_context(request, error.message, request_id=error.request_id, retry_after=error.retry_after)
     response = render(request, template, context, status=error.status or 400)
     if error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)

@@ -107,6 +107,18 @@ class Table:
         verb = (" matches" if self.total == 1 else " match") if self.query.filtered else ""
         return f"{self.total:,} {noun}{verb}"
 
+    @property
+    def announcement(self) -> str:
+        """What the live region says after a swap: "13 members match, sorted by email, descending, page 2"."""
+        parts = [self.count_text or f"{len(self.rows):,} {self.noun[0] if len(self.rows) == 1 else self.noun[1]} shown"]
+        sort = self.query.sort_value
+        label = next((column.label for column in self.columns if sort and column.sort == sort.lstrip("-")), "")
+        if label:
+            parts.append(f"sorted by {label.lower()}" + (", descending" if sort.startswith("-") else ""))
+        if not self.query.marker_paging and self.query.page_number > 1:
+            parts.append(f"page {self.query.page_number}")
+        return ", ".join(parts)
+
     @cached_property
     def headers(self) -> list[Header]:
         current = self.query.sort_value

@@ -36,6 +36,7 @@ class Select:
 class Chip:
     """One active filter, shown above the list with a link that removes it."""
 
+    name: str  # the query field, so console.js can clear it in the filter bar instead of loading the page
     label: str
     value: str
     remove_url: str
@@ -86,6 +87,12 @@ class ListQuery(forms.Form):
         if value.lstrip("-") in self.sorts:
             return value
         return self.default_sort or (self.sorts[0] if self.sorts else "")
+
+    @property
+    def sort_param(self) -> str:
+        """The sort the URL asked for ("" when it asked for none): the filter form sends only that along."""
+        value = self.value("sort") or ""
+        return value if value.lstrip("-") in self.sorts else ""
 
     @property
     def filter_names(self) -> list[str]:
@@ -156,6 +163,8 @@ class ListQuery(forms.Form):
             choices: list[tuple[str, str]] = self.options.get(name) or list(getattr(field, "choices", []))
             shown = dict(choices).get(value, value)
             chips.append(
-                Chip(str(field.label or name), str(shown), "?" + self.query(**{name: None}, page=None, marker=None))
+                Chip(
+                    name, str(field.label or name), str(shown), "?" + self.query(**{name: None}, page=None, marker=None)
+                )
             )
         return chips

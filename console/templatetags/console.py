@@ -3,7 +3,7 @@
 Load with {% load console %}.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django import forms, template
@@ -39,7 +39,11 @@ def _as_datetime(value) -> datetime | None:
 
 @register.filter
 def timestamp(value, style: str = "relative"):
-    """<time> with the full UTC time as its title; text relative ("3 hours ago") within a week, else a date."""
+    """<time>: relative within a week ("3 hours ago", "in 7 days"), else a date; the exact UTC time is its tooltip.
+
+    The element is focusable and named with both, so keyboard, touch and screen-reader users reach the exact
+    time too (docs/glossary.md, "Time"); the tooltip is CSS over data-exact (console.css).
+    """
     moment = _as_datetime(value)
     if moment is None:
         return "—"
@@ -48,17 +52,30 @@ def timestamp(value, style: str = "relative"):
     moment = moment.astimezone(UTC)
     full = moment.strftime("%-d %b %Y, %H:%M UTC")
     now = timezone.now()
-    if style == "date":
+    seconds = (moment - now).total_seconds()
+    if style == "date" or abs(seconds) >= 7 * 24 * 3600:
         text = moment.strftime("%-d %b %Y")
-    elif abs((now - moment).total_seconds()) < 60:
+    elif abs(seconds) < 60:
         text = "just now"
-    elif now - moment < timedelta(days=7) and moment <= now:
+    elif seconds < 0:
         text = f"{timesince(moment, now, depth=1)} ago"
-    elif moment > now and moment - now < timedelta(days=7):
-        text = f"in {timesince(now, moment, depth=1)}"
     else:
-        text = moment.strftime("%-d %b %Y")
-    return format_html('<time datetime="{}" title="{}">{}</time>', moment.strftime("%Y-%m-%dT%H:%M:%SZ"), full, text)
+        text = f"in {rounded(seconds)}"
+    return format_html(
+        '<time datetime="{}" data-exact="{}" tabindex="0" aria-label="{}">{}</time>',
+        moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        full,
+        f"{text} ({full})" if text != moment.strftime("%-d %b %Y") else full,
+        text,
+    )
+
+
+def rounded(seconds: float) -> str:
+    """A future span to the nearest unit: 6 days 23 hours -> "7 days", 50 minutes -> "50 minutes"."""
+    name, count = "day", round(seconds / 86400)
+    if round(seconds / 3600) < 24:
+        name, count = ("minute", round(seconds / 60)) if round(seconds / 60) < 60 else ("hour", round(seconds / 3600))
+    return f"{count}\xa0{name}{'' if count == 1 else 's'}"
 
 
 _UNITS = (("day", 24 * 60), ("hour", 60), ("minute", 1))
@@ -135,6 +152,12 @@ def status_tone(status) -> str:
         if key in values:
             return tone
     return "neutral"
+
+
+@register.filter
+def fields_with_errors(form: forms.Form) -> list[forms.BoundField]:
+    """The form's fields that have errors, in the form's order (components/error_summary.html)."""
+    return [field for field in form if field.errors] if form else []
 
 
 @register.simple_tag

@@ -1,10 +1,16 @@
-"""Error pages: Django's 403/404/500 handlers (the middleware renders the platform's refusals)."""
+"""Error pages: Django's 403/404/500 handlers, and what every error page shows (the middleware renders the
+platform's refusals with the same templates).
+
+Signed in, an error page sits in the app shell (templates/console/errors/base.html picks the frame) with a
+way back to the list the page belonged to ("/teams/T1/settings" -> Teams), else to the dashboard.
+"""
 
 import logging
 
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 
 logger = logging.getLogger("console")
 
@@ -12,14 +18,49 @@ FALLBACK_500 = (
     "<!doctype html><html lang=en><meta charset=utf-8><title>Something went wrong · LakeSail</title>"
     "<h1>Something went wrong</h1><p>The console hit an unexpected error. Try again in a moment.</p></html>"
 )
+# The lists a page can lead back to, by URL name: "Back to <label>".
+LISTS = {
+    "member_list": "Members",
+    "invitation_list": "invitations",
+    "team_list": "Teams",
+    "role_list": "Roles",
+    "notification_channel_list": "notification channels",
+    "notification_rule_list": "notification rules",
+    "notification_delivery_list": "notification history",
+    "account_profile": "My account",
+    "account_emails": "email addresses",
+    "account_security": "security settings",
+    "account_sessions": "sessions",
+    "account_devices": "trusted devices",
+    "mailbox_list": "the Dev mailbox",
+}
+
+
+def way_back(request) -> dict[str, str] | None:
+    """The nearest list above the page's path ({"url", "label"}), or None (the dashboard is the way back)."""
+    path = request.path_info.rstrip("/")
+    while path.count("/") > 1:
+        path = path.rsplit("/", 1)[0]
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        if match.url_name in LISTS and not match.kwargs:
+            return {"url": path, "label": LISTS[match.url_name]}
+    return None
+
+
+def error_context(request, message: str | None = None, **extra) -> dict:
+    """What every error page takes: the platform's message (optional) and the way back."""
+    return {"message": message, "back": way_back(request), **extra}
 
 
 def forbidden(request, exception=None):
-    return render(request, "console/errors/forbidden.html", {"message": None}, status=403)
+    return render(request, "console/errors/forbidden.html", error_context(request), status=403)
 
 
 def not_found(request, exception=None):
-    return render(request, "console/errors/not_found.html", {"message": None}, status=404)
+    return render(request, "console/errors/not_found.html", error_context(request), status=404)
 
 
 def server_error(request):

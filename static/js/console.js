@@ -10,6 +10,15 @@
  *   <button command="show-modal" commandfor="id">   opens a <dialog> (polyfilled where unsupported)
  *   <div class="toast" data-autohide>               disappears after a few seconds
  *   <button data-toast-dismiss>                     closes its toast
+ *   <el data-announce="13 members match, …">        swapped in by htmx: the text is read out (#announcer)
+ *   <el data-swap-focus>                            takes focus after a swap that removed the focused control;
+ *                                                   swapped in itself, it takes focus at once (a detail panel)
+ *   <a data-clear-filter="name …" data-filters="id"> a filter chip: clears those fields of the filter form and
+ *                                                   submits it (htmx) instead of loading the page
+ *   <div data-table> (components/table.html)        header texts copied onto the cells (phones show rows as cards)
+ *   <a|button data-dialog="id">                     opens <dialog id="id"> at once, loading, and fills it by htmx
+ *   <div data-error-summary>                        a form's error summary (autofocus): its links focus the
+ *                                                   field they name
  */
 (function () {
   "use strict";
@@ -191,31 +200,213 @@
     });
   }
 
-  // Busy state on every submit: the form is marked busy and its submit buttons wait, so nothing is sent twice.
-  function setBusy(form, busy) {
-    if (!form || form.tagName !== "FORM") return;
-    form.toggleAttribute("aria-busy", busy);
-    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+  // Busy state on every submit: the form (or the button that posts on its own) is marked busy, the pressed
+  // button spins, and every submit button waits, so nothing is sent twice.
+  function setBusy(elt, busy, submitter) {
+    if (!elt || !elt.tagName || (!busy && !elt.hasAttribute("aria-busy"))) return;
+    var buttons =
+      elt.tagName === "FORM"
+        ? elt.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]")
+        : elt.tagName === "BUTTON" ? [elt] : [];
+    if (elt.tagName === "FORM" || buttons.length) elt.toggleAttribute("aria-busy", busy);
+    Array.prototype.forEach.call(buttons, function (button) {
       if (busy) {
         button.dataset.wasDisabled = button.disabled ? "1" : "";
         button.disabled = true;
       } else if (!button.dataset.wasDisabled) {
         button.disabled = false;
       }
+      button.classList.toggle("is-busy", busy && (button === submitter || button === elt));
     });
   }
 
   function onPlainSubmit(event) {
     var form = event.target;
+    var submitter = event.submitter;
     if (event.defaultPrevented || form.method.toLowerCase() !== "post" || form.hasAttribute("hx-post")) return;
+    // A dialog's Cancel (formmethod=dialog) closes the dialog; nothing is sent.
+    if (submitter && (submitter.getAttribute("formmethod") || "").toLowerCase() === "dialog") return;
     // After the browser has taken the submitter's value, so the pressed button still counts.
     window.setTimeout(function () {
-      setBusy(form, true);
+      setBusy(form, true, submitter);
     }, 0);
+  }
+
+  function onHtmxBusy(event) {
+    var config = event.detail.requestConfig;
+    if (!config || config.verb === "get") return;
+    var trigger = config.triggeringEvent;
+    setBusy(event.detail.elt, true, trigger && trigger.submitter);
+  }
+
+  // --- Focus and announcements after a swap ------------------------------------------------------
+  // htmx puts focus back on an element with the same id as the one focused before the swap. When that
+  // control is gone (a removed filter chip), focus goes to the new content's [data-swap-focus] region, or
+  // to the swapped element itself, never to <body>. A swapped element's data-announce is read out when the
+  // user asked for the swap, or when it says something new (a poll that changed the count).
+  var before = { focusIn: null, announce: null };
+
+  function onBeforeSwap(event) {
+    var target = event.detail.target;
+    var active = document.activeElement;
+    before.focusIn = target && active && active !== document.body && target.contains(active) ? target.id : null;
+    before.announce = target && target.getAttribute("data-announce");
+  }
+
+  function announce(text) {
+    var region = document.getElementById("announcer");
+    if (!region || !text) return;
+    region.textContent = "";
+    // Emptied first, so the same sentence twice is read twice.
+    window.setTimeout(function () {
+      region.textContent = text;
+    }, 50);
+  }
+
+  function focusInto(elt) {
+    var into = elt.matches("[data-swap-focus]") ? elt : elt.querySelector("[data-swap-focus]") || elt;
+    if (into.tabIndex < 0 && !into.hasAttribute("tabindex")) into.setAttribute("tabindex", "-1");
+    into.focus();
+  }
+
+  function onAfterSettle(event) {
+    var elt = event.target;
+    if (!elt || !elt.getAttribute) return;
+    var config = event.detail.requestConfig || {};
+    var text = elt.getAttribute("data-announce");
+    if (text && (config.triggeringEvent || text !== before.announce)) announce(text);
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (elt.hasAttribute("data-swap-focus") || (lost && before.focusIn && elt.id === before.focusIn)) focusInto(elt);
+    if (elt.id === before.focusIn) before.focusIn = null;
+  }
+
+  // --- Filter chips ---------------------------------------------------------------------------------
+  // A chip clears its field in the filter form and submits the form, so the form and the list agree; the
+  // link (the list without that filter) is the way without JavaScript, or when the field is not in the form.
+  function onChipClick(event) {
+    var chip = event.target.closest("a[data-clear-filter]");
+    var form = chip && document.getElementById(chip.getAttribute("data-filters"));
+    if (!form || !window.htmx || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var fields = chip.getAttribute("data-clear-filter").trim().split(/\s+/).map(function (name) {
+      return form.elements[name];
+    });
+    if (!fields.length || fields.some(function (field) { return !field; })) return;
+    event.preventDefault();
+    fields.forEach(function (field) {
+      field.value = "";
+    });
+    window.htmx.trigger(form, "submit");
+  }
+
+  // --- Tables on phones -------------------------------------------------------------------------------
+  // Each cell gets its column's name (the header's text without what only screen readers hear) as
+  // data-label, and the actions column's cells a class, so the CSS can show every row as a card of
+  // labelled values with its actions underneath.
+  function headerText(th) {
+    if (th.classList.contains("actions") || th.classList.contains("select-cell")) return "";
+    var copy = th.cloneNode(true);
+    copy.querySelectorAll(".visually-hidden").forEach(function (node) {
+      node.remove();
+    });
+    return copy.textContent.trim();
+  }
+
+  function labelCells(scope) {
+    var owner = scope.closest ? scope.closest("[data-table]") : null;
+    var tables = owner ? [owner] : scope.querySelectorAll("[data-table]");
+    Array.prototype.forEach.call(tables, function (card) {
+      var heads = card.querySelectorAll("thead th");
+      var labels = Array.prototype.map.call(heads, headerText);
+      card.querySelectorAll("tbody > tr").forEach(function (row) {
+        if (row.children.length !== heads.length) return; // a group row spanning the columns
+        Array.prototype.forEach.call(row.children, function (cell, index) {
+          var label = labels[index];
+          if (label && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", label);
+          if (heads[index].classList.contains("actions")) cell.classList.add("cell-actions");
+        });
+      });
+    });
+  }
+
+  // A time stamp inside a link or a button is reached with it: only one of them is a tab stop.
+  function untabNestedTimes(scope) {
+    scope.querySelectorAll("a time[tabindex], button time[tabindex], summary time[tabindex]").forEach(function (time) {
+      time.removeAttribute("tabindex");
+    });
+  }
+
+  // --- Error summaries ----------------------------------------------------------------------------------
+  function onSummaryLink(event) {
+    var link = event.target.closest("[data-error-summary] a[data-field]");
+    if (!link) return;
+    var form = link.closest("form") || document;
+    var field =
+      document.getElementById(link.getAttribute("href").slice(1)) ||
+      form.querySelector('[name="' + link.getAttribute("data-field") + '"]');
+    if (!field) return;
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
   }
 
   function onHtmxSendError() {
     showToast("The console could not be reached. Check your connection and try again.", "danger");
+  }
+
+  // --- Dialogs filled by htmx ---------------------------------------------------------------------------
+  // <a|button data-dialog="id" hx-get hx-target="#x">: the dialog opens at once on its loading indicator
+  // (the content it had when the page loaded, put back on every opening), the form replaces it, and focus
+  // goes to the form's [autofocus] or first field. A request that fails without content closes it again.
+  // <a data-dialog-close> inside a dialog closes it instead of following the link.
+  var placeholders = {};
+
+  function dialogOf(trigger) {
+    var id = trigger && trigger.getAttribute && trigger.getAttribute("data-dialog");
+    var dialog = id && document.getElementById(id);
+    return dialog && dialog.tagName === "DIALOG" ? dialog : null;
+  }
+
+  function onDialogTrigger(event) {
+    var trigger = event.target.closest("[data-dialog]");
+    var dialog = dialogOf(trigger);
+    if (!dialog || dialog.open || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var selector = trigger.getAttribute("hx-target") || "";
+    var target = selector.charAt(0) === "#" ? document.getElementById(selector.slice(1)) : null;
+    if (target && dialog.contains(target)) {
+      // Before htmx looks the target up (this listener runs in the capture phase), so it swaps the placeholder.
+      if (placeholders[dialog.id] === undefined) placeholders[dialog.id] = target.outerHTML;
+      else target.outerHTML = placeholders[dialog.id];
+    }
+    dialog.classList.add("is-loading");
+    dialog.showModal();
+  }
+
+  function onDialogFilled(event) {
+    var dialog = dialogOf(event.detail.requestConfig && event.detail.requestConfig.elt);
+    if (!dialog) return;
+    var wasLoading = dialog.classList.contains("is-loading");
+    dialog.classList.remove("is-loading");
+    // A dialog opened at the click and closed since stays closed; one that did not exist then opens now.
+    if (!wasLoading && !dialog.open) dialog.showModal();
+    if (!wasLoading || !dialog.open || dialog.querySelector("[data-error-summary]")) return;
+    var field = dialog.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
+    if (field) field.focus();
+  }
+
+  function onDialogFailed(event) {
+    var dialog = dialogOf(event.detail.elt);
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!dialog || !dialog.classList.contains("is-loading") || status === 503) return;
+    dialog.classList.remove("is-loading");
+    if (dialog.open) dialog.close();
+  }
+
+  function onDialogClose(event) {
+    var close = event.target.closest("dialog [data-dialog-close]");
+    if (close) {
+      event.preventDefault();
+      close.closest("dialog").close();
+    }
   }
 
   // --- Wiring --------------------------------------------------------------------------------------
@@ -229,22 +420,33 @@
   });
   document.addEventListener("keydown", onKeydown);
   document.addEventListener("click", onDocumentClick);
+  document.addEventListener("click", onChipClick);
+  document.addEventListener("click", onDialogTrigger, true);
+  document.addEventListener("click", onDialogClose);
+  document.addEventListener("click", onSummaryLink);
   document.addEventListener("DOMContentLoaded", function () {
     armToasts(document);
+    labelCells(document);
+    untabNestedTimes(document);
     document.body.addEventListener("htmx:beforeRequest", onHtmxBefore);
     document.body.addEventListener("htmx:afterRequest", onHtmxAfter);
     document.body.addEventListener("htmx:configRequest", onConfigRequest);
     document.body.addEventListener("console:message", onConsoleMessage);
-    document.body.addEventListener("htmx:beforeRequest", function (event) {
-      if (event.detail.requestConfig && event.detail.requestConfig.verb !== "get") setBusy(event.detail.elt, true);
-    });
+    document.body.addEventListener("htmx:beforeRequest", onHtmxBusy);
     document.body.addEventListener("htmx:afterRequest", function (event) {
       setBusy(event.detail.elt, false);
     });
+    document.body.addEventListener("htmx:beforeSwap", onBeforeSwap);
+    document.body.addEventListener("htmx:afterSettle", onAfterSettle);
+    document.body.addEventListener("htmx:afterSettle", onDialogFilled);
+    document.body.addEventListener("htmx:responseError", onDialogFailed);
+    document.body.addEventListener("htmx:sendError", onDialogFailed);
     document.body.addEventListener("htmx:responseError", onHtmxResponseError);
     document.body.addEventListener("htmx:sendError", onHtmxSendError);
     document.body.addEventListener("htmx:load", function (event) {
       armToasts(event.detail.elt.parentNode || document);
+      labelCells(event.detail.elt);
+      untabNestedTimes(event.detail.elt);
     });
   });
 })();
@@ -265,12 +467,10 @@
 })();
 
 /*
- * Members screens (issue 4): row selection with a bulk bar, and dialogs filled by htmx.
+ * Members screens (issue 4): row selection with a bulk bar.
  *
  *   <form data-bulk-form>            holds rows' <input data-select-row> and <input data-select-all>
  *   <div data-bulk-bar>              gets .is-active and "N selected" in its [data-bulk-count] while rows are selected
- *   <a|button data-dialog="id">      after its htmx request swaps, opens <dialog id="id"> as a modal
- *   <a data-dialog-close>            inside a dialog: closes it instead of following the link
  */
 (function () {
   "use strict";
@@ -314,26 +514,12 @@
     if (event.target.matches("input[data-select-row], input[data-select-all]")) updateBulk(form);
   });
 
-  document.addEventListener("click", function (event) {
-    var close = event.target.closest("dialog [data-dialog-close]");
-    if (close) {
-      event.preventDefault();
-      close.closest("dialog").close();
-    }
-  });
-
   document.addEventListener("DOMContentLoaded", function () {
     updateBreakGlass(document);
     document.body.addEventListener("htmx:afterSwap", function (event) {
       updateBreakGlass(document);
       var form = event.detail.target && event.detail.target.closest && event.detail.target.closest("form[data-bulk-form]");
       if (form) updateBulk(form);
-    });
-    document.body.addEventListener("htmx:afterSettle", function (event) {
-      var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
-      var id = trigger && trigger.getAttribute && trigger.getAttribute("data-dialog");
-      var dialog = id && document.getElementById(id);
-      if (dialog && dialog.tagName === "DIALOG" && !dialog.open) dialog.showModal();
     });
   });
 })();

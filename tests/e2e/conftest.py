@@ -2,13 +2,20 @@
 
 Each test gets a live server on a transactional database (with the role catalogue written again after
 the previous test's flush), the fixed cast from tests/conftest.py, a `shoot` helper that
-saves screenshots under var/screenshots/e2e/, and an `axe_check` helper for accessibility.
+saves screenshots under var/screenshots/e2e/, an `axe_check` helper for accessibility, and `demo`: the
+seeded demo organization that scripts/screenshots.py's tour of every screen walks.
 """
 
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+
+from localplatform.identity.models import Member
+from localplatform.identity.services import directory, invitations
+from scripts.screenshots import MEMBER, OWNER
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
@@ -43,7 +50,7 @@ def cast(catalogue, cast):
 @pytest.fixture
 def browser_context_args(browser_context_args, live_server, catalogue):
     """Every page talks to the live server: page.goto("/") opens the console."""
-    return {**browser_context_args, "base_url": live_server.url, "viewport": {"width": 1280, "height": 800}}
+    return {**browser_context_args, "base_url": live_server.url, "viewport": {"width": 1366, "height": 900}}
 
 
 @pytest.fixture
@@ -64,18 +71,35 @@ def axe() -> Axe:
     return Axe()
 
 
+def describe(violations: list[dict], url: str) -> list[str]:
+    """One line per axe-core violation: impact, rule, what it asks, and where (the first three elements)."""
+    return [
+        f"{v.get('impact')}: {v['id']} on {url}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+    ]
+
+
 @pytest.fixture
 def axe_check(axe):
     """axe_check(page): fails on serious or critical axe-core violations, listing each one."""
 
     def _check(page) -> None:
         violations = axe.run(page).response["violations"]
-        blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
-        for v in violations:
-            targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
-            print(f"axe {v.get('impact')}: {v['id']} on {page.url}: {v['help']} [{targets}]")
-        assert not blocking, f"{len(blocking)} serious/critical accessibility violations on {page.url}: " + "; ".join(
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in blocking
-        )
+        for line in describe(violations, page.url):
+            print(f"axe {line}")
+        blocking = describe([v for v in violations if v.get("impact") in BLOCKING_IMPACTS], page.url)
+        assert not blocking, f"{len(blocking)} serious/critical accessibility violations: " + "; ".join(blocking)
 
     return _check
+
+
+@pytest.fixture
+def demo(catalogue, live_server):
+    """The demo organization of `manage.py seed_demo` (the tour of scripts/screenshots.py walks it), with a
+    pending invitation so every list has rows. Returns the (email, password) of its Owner and of a Member."""
+    call_command("seed_demo", verbosity=0)
+    owner = Member.objects.get(user__email=OWNER, organization__name="Acme Analytics")
+    invitations.create_invitation(
+        owner, "new.analyst@acme.test", [directory.role("member").id], [], "managed", "Welcome!", live_server.url
+    )
+    return (OWNER, settings.LAKESAIL_DEMO_PASSWORD), (MEMBER, settings.LAKESAIL_DEMO_PASSWORD)

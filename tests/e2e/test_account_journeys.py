@@ -388,11 +388,6 @@ def test_my_teams_lead_to_the_team_page(page: Page, cast):
     expect(page.get_by_role("heading", name="Data Platform", level=1)).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console.js (kit) marks a confirm dialog's form busy when its Cancel (formmethod=dialog) is pressed, "
-    "so the dialog reopens with both buttons disabled; remove this mark when the kit fixes it",
-)
 def test_a_cancelled_confirmation_can_still_be_confirmed(page: Page, cast):
     sign_in(page, cast.member.email, cast.member.password)
     page.goto("/account/sessions")
