@@ -93,7 +93,8 @@ def member_bulk(request: SignedInRequest):
 
 def apply_bulk(request, action, details, form) -> tuple[list[str], list[str], set[str]]:
     """(names done, "name: reason" refused, ids left undone because the platform stopped answering)."""
-    done, failed = [], []
+    done: list[str] = []
+    failed: list[str] = []
     for index, detail in enumerate(details):
         name = detail.member.display_name
         try:
