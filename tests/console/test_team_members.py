@@ -46,6 +46,25 @@ class TestPage:
         # The inherited admin can be neither re-roled nor removed here.
         assert not any(cast.admin.member.id in action for action in actions)
 
+    def test_the_header_counts_the_rows_the_table_lists(self, signed_in, cast, newcomer):
+        """Explicit members and those inherited through an org role: one number, in the header and the table."""
+        client = signed_in(cast.member)
+        response = client.get(f"/teams/{cast.team.id}")
+        table = response.context["table"]
+        assert table.total == 3 and response.context["summary"].member_count == 2
+        assert "3 members, 1 of them Team Admin (inherited)" in text_of(response)
+        assert "Owners and Admins are Team Admins of every team" in text_of(response)
+        # Without inherited admins the header says just the count.
+        team_service.add_member(cast.team, newcomer.member, None)
+        cast.admin.member.roles.set([directory.role("member")])
+        text = text_of(client.get(f"/teams/{cast.team.id}"))
+        assert "3 members · new members join as Contributor" in text and "(inherited)" not in text
+
+    def test_the_team_id_is_shown_with_a_copy_button(self, signed_in, cast):
+        html = signed_in(cast.member).get(f"/teams/{cast.team.id}").content.decode()
+        assert f'<code id="team-id">{cast.team.id}</code>' in html
+        assert re.search(r'data-copy-target="team-id"[^>]*>Copy<span class="visually-hidden"> team ID</span>', html)
+
     def test_team_admin_manages_their_own_team(self, signed_in, cast, team_admin):
         response = signed_in(team_admin).get(f"/teams/{cast.team.id}")
         assert "GET /me/teams" in calls(response)
