@@ -25,12 +25,11 @@ TEAMS_SHOWN = 6
 
 @dataclass(frozen=True)
 class TeamLine:
-    """One team on the dashboard: the caller's role in it, or inherited (Team Admin through an org role)."""
+    """One team on the dashboard, with the caller's role in it (none shown for Owners and Admins: Team Admin)."""
 
     team: Team
     member_count: int
     roles: list[Role]
-    inherited: bool
 
 
 @require_safe
@@ -47,11 +46,11 @@ def dashboard_show(request: SignedInRequest):
     every_team = any(summary.role.all_teams for summary in my_roles)
     if every_team:
         page = list_teams(platform, limit=TEAMS_SHOWN)
-        teams = [TeamLine(s.team, s.member_count, [], True) for s in page.items]
+        teams = [TeamLine(s.team, s.member_count, []) for s in page.items]
         teams_total = page.total
     else:
         mine = list_my_teams(platform)
-        teams = [TeamLine(e.team, e.member_count, mine.roles_of(e), e.inherited) for e in mine.items]
+        teams = [TeamLine(e.team, e.member_count, mine.roles_of(e)) for e in mine.items]
         teams_total = len(teams)
     context = {
         "settings": settings,

@@ -42,7 +42,7 @@ def test_owner_sees_the_organization(signed_in, cast):
     assert "Teams 1 You are Team Admin (inherited) of each" in text
     assert "Your roles Owner Includes break-glass access" in text
     assert "You hold a break-glass role" in text
-    assert "Data Platform Runs the lakehouse. Team Admin inherited" in text
+    assert "Team Members Data Platform Runs the lakehouse. 2" in text
     assert "Olivia Owner" in text and "owner@acme.test" in text
 
 

@@ -41,6 +41,19 @@ def test_invite_form_offers_roles_teams_and_team_roles(signed_in, cast):
     assert f'name="team_{cast.team.id}"' in html and "Contributor" in html and "Not in this team" in html
 
 
+@pytest.mark.parametrize("path", ["/members", "/members/invitations"])
+def test_invite_button_opens_its_dialog_at_once(signed_in, cast, path):
+    """console.js opens a data-dialog dialog on the click, on the loading indicator it holds, and htmx swaps the
+    form into the element inside it: the button names both, and the dialog starts with the indicator."""
+    html = signed_in(cast.owner).get(path).content.decode()
+    button = re.search(r'<a class="btn btn-primary btn-sm" href="/members/invite"[^>]*>', html).group(0)
+    assert 'hx-get="/members/invite"' in button and 'hx-target="#invite-form"' in button
+    assert 'data-dialog="invite-dialog"' in button
+    dialog = re.search(r'<dialog[^>]*id="invite-dialog".*?</dialog>', html, re.S).group(0)
+    assert re.search(r'<div id="invite-form">\s*<span class="loading-indicator htmx-indicator"', dialog)
+    assert "Loading the invite form…" in dialog
+
+
 def test_several_addresses_one_invitation_each(signed_in, cast):
     client = signed_in(cast.owner)
     admin = directory.role("admin").id

@@ -28,8 +28,8 @@ def test_owner_sees_the_directory_with_roles_and_teams(signed_in, cast):
     text = text_of(response)
     assert "3 members" in text
     assert "Mia Member member@acme.test Member Data Platform Active Not set up Never" in text
-    # Owners and Admins: their explicit teams, then the one phrasing of the implicit team admin (glossary).
-    assert "Olivia Owner owner@acme.test Owner Data Platform Team Admin inherited" in text
+    # Owners and Admins are in every team: the one phrasing of the implicit team admin (glossary).
+    assert "Olivia Owner owner@acme.test Owner Team Admin inherited" in text
     assert "Adam Admin admin@acme.test Admin Team Admin inherited" in text
     assert "Every team" not in text
     html = response.content.decode()
