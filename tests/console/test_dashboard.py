@@ -141,7 +141,7 @@ def test_a_member_sees_their_own_teams_with_their_role(signed_in, cast, other_te
     response = signed_in(cast.member).get("/")
     text = text_of(response)
     assert "Your teams 1 Teams you belong to" in text
-    assert "Team Your team role Members Data Platform Runs the lakehouse. Contributor 2" in text
+    assert "Team Members Data Platform Runs the lakehouse. Your team role: Contributor 2" in text
     assert "Growth" not in text  # a team of the organization Mia is not in
     html = response.content.decode()
     assert f'<a class="cell-primary team-link" href="/teams/{cast.team.id}">Data Platform</a>' in html

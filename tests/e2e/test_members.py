@@ -300,7 +300,7 @@ def test_phone_screenshots(browser, live_server, cast, outbox, theme):
     page.goto("/members/invite")
     page.get_by_label("Email addresses").fill("nina@new.test")
     page.get_by_role("button", name="Send invitations").click()
-    expect(page.get_by_role("cell", name=re.compile("^nina@new.test"))).to_be_visible()
+    expect(page.locator("#invitation-table tbody tr", has_text="nina@new.test")).to_be_visible()
     shot("invitations")
     page.goto("/teams")
     shot("teams")
@@ -308,4 +308,13 @@ def test_phone_screenshots(browser, live_server, cast, outbox, theme):
     shot("team")
     page.goto("/")
     shot("dashboard")
+    context.close()
+
+    # A Member's dashboard lists their own teams, with their role in each.
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, color_scheme=theme)
+    page = context.new_page()
+    page.goto("/")
+    sign_in(page, cast.member.email, cast.member.password)
+    expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
+    shot("member-dashboard")
     context.close()
