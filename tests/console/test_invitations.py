@@ -143,6 +143,8 @@ def test_several_errors_are_listed_at_the_top_with_links_to_their_fields(signed_
             "I understand this grants unrestricted access to the whole organization.",
         ),
     ]
+    # The summary takes focus (console.js), so no field claims it with autofocus.
+    assert "autofocus" not in html
     # Each error still sits at its field too, and the summary comes before the fields.
     assert html.index("error-summary") < html.index('name="emails"')
     assert 'id="id_emails_error"' in html and 'id="id_confirm_break_glass_error"' in html
@@ -152,6 +154,7 @@ def test_several_errors_are_listed_at_the_top_with_links_to_their_fields(signed_
 def test_no_summary_before_anything_is_wrong(signed_in, cast):
     html = signed_in(cast.owner).get("/members/invite", headers=HTMX_INVITE).content.decode()
     assert "error-summary" not in html
+    assert re.search(r'<textarea name="emails"[^>]*autofocus', html)  # the dialog opens on the first field
 
 
 def test_dialog_actions_sit_in_the_dialog_footer(signed_in, cast):
