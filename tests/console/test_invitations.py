@@ -143,8 +143,8 @@ def test_several_errors_are_listed_at_the_top_with_links_to_their_fields(signed_
             "I understand this grants unrestricted access to the whole organization.",
         ),
     ]
-    # The summary takes focus (console.js), so no field claims it with autofocus.
-    assert "autofocus" not in html
+    # The summary takes the focus after the swap (autofocus, which htmx honours); no field claims it.
+    assert re.findall(r"<(\w+)[^>]*\bautofocus\b", html) == ["div"] and 'tabindex="-1" autofocus' in summary
     # Each error still sits at its field too, and the summary comes before the fields.
     assert html.index("error-summary") < html.index('name="emails"')
     assert 'id="id_emails_error"' in html and 'id="id_confirm_break_glass_error"' in html
