@@ -111,28 +111,22 @@ def test_teams_card_shows_the_first_teams_by_name(signed_in, cast):
     assert 'href="/teams">All 8 teams</a>' in response.content.decode()
 
 
-def test_dashboard_makes_four_platform_calls_for_an_owner(signed_in, cast):
-    """Owners and Admins are Team Admins of every team: their teams are the organization's first page."""
-    response = signed_in(cast.owner).get("/")
+@pytest.mark.parametrize(
+    ("who", "teams_call"),
+    [
+        ("owner", "GET /org/teams"),  # Team Admin of every team: the organization's first page of teams
+        ("admin", "GET /org/teams"),
+        ("member", "GET /me/teams"),  # everyone else: their own teams, instead of the organization's
+    ],
+)
+def test_dashboard_makes_four_platform_calls(signed_in, cast, who, teams_call):
+    response = signed_in(getattr(cast, who)).get("/")
     platform = response.wsgi_request.platform
     assert [entry.rsplit(" ", 1)[0] for entry in platform.history] == [
         "GET /org/settings",
         "GET /org/roles",
         "GET /org/members",
-        "GET /org/teams",
-    ]
-    assert platform.calls == 4
-
-
-def test_dashboard_makes_four_platform_calls_for_a_member(signed_in, cast):
-    """Everyone else sees their own teams (GET /me/teams) instead: no fifth call."""
-    response = signed_in(cast.member).get("/")
-    platform = response.wsgi_request.platform
-    assert [entry.rsplit(" ", 1)[0] for entry in platform.history] == [
-        "GET /org/settings",
-        "GET /org/roles",
-        "GET /org/members",
-        "GET /me/teams",
+        teams_call,
     ]
     assert platform.calls == 4
 
