@@ -87,6 +87,8 @@ def split_emails(text: str) -> list[str]:
 
 
 class InviteForm(PlatformForm):
+    """Invite up to 20 addresses with the same organization roles, team placements and account type."""
+
     emails = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
         label="Email addresses",
@@ -116,15 +118,22 @@ class InviteForm(PlatformForm):
         self.break_glass = {role.id for role in self.offered if role.break_glass}
         set_choices(self.fields["roles"], [(role.id, role.name) for role in self.offered])
         self.teams = teams
-        team_choices = [("", "Not in this team"), *[(role.id, role.name) for role in team_roles]]
         for summary in teams:
+            # One team role per team, as on the team page; the team's default is marked as it is there.
+            default = summary.team.default_role_id
+            choices = [(role.id, f"{role.name} (default)" if role.id == default else role.name) for role in team_roles]
             self.fields[f"team_{summary.team.id}"] = forms.ChoiceField(
-                required=False, choices=team_choices, label=summary.team.name
+                required=False, choices=[("", "Not in this team"), *choices], label=summary.team.name
             )
 
     @property
     def team_fields(self):
         return [self[f"team_{summary.team.id}"] for summary in self.teams]
+
+    @property
+    def fields_with_errors(self):
+        """The fields to correct, in the form's order, for the summary at the top of the dialog."""
+        return [field for field in self if field.errors]
 
     def clean_emails(self):
         emails = split_emails(self.cleaned_data["emails"])

@@ -45,22 +45,25 @@ class TeamForm(PlatformForm):
     )
     default_role_id = forms.ChoiceField(
         label="Default role",
-        help_text="The team role new members get when none is chosen.",
+        widget=forms.RadioSelect,
+        help_text="The team role new members get unless someone picks another.",
     )
 
     def __init__(self, *args, team_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
+        self.team_roles = team_roles
         set_choices(self.fields["default_role_id"], role_choices(team_roles))
 
 
 class TeamMemberAddForm(PlatformForm):
-    """Add one organization member to the team, with the chosen team roles (the team's default when none).
+    """Add one organization member to the team with one team role (the team's default, preselected, when none).
 
     `find` is what the picker searched for: kept so that a refused form shows the same candidates again.
     """
 
     conflict_field = "member_id"
     conflict_message = ALREADY_ON_TEAM
+    wire_fields = {"roleIds": "role_id"}
 
     find = forms.CharField(required=False)  # never refuses the form: the view shortens it for the search
     member_id = forms.RegexField(
@@ -68,22 +71,32 @@ class TeamMemberAddForm(PlatformForm):
         label="Member",
         error_messages={"required": "Choose a member to add.", "invalid": "Choose a member to add."},
     )
-    role_ids = forms.MultipleChoiceField(required=False, label="Team roles", widget=forms.CheckboxSelectMultiple)
+    role_id = forms.ChoiceField(required=False, label="Team role", widget=forms.RadioSelect)
 
     def __init__(self, *args, team_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["role_ids"], role_choices(team_roles))
+        self.team_roles = team_roles
+        set_choices(self.fields["role_id"], role_choices(team_roles))
+
+    def role_ids(self) -> list[str]:
+        """The one chosen role, or none: the platform then gives the team's default (§3.10.7)."""
+        return [self.cleaned_data["role_id"]] if self.cleaned_data.get("role_id") else []
 
 
 class TeamMemberRolesForm(PlatformForm):
-    """Replace a member's roles in the team: at least one."""
+    """A member's role in the team: exactly one (the platform's PUT takes a list; we send one)."""
 
-    role_ids = forms.MultipleChoiceField(
-        label="Team roles",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one team role."},
+    wire_fields = {"roleIds": "role_id"}
+
+    role_id = forms.ChoiceField(
+        label="Team role",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a team role."},
     )
 
     def __init__(self, *args, team_roles: list[Role], **kwargs):
         super().__init__(*args, **kwargs)
-        set_choices(self.fields["role_ids"], role_choices(team_roles))
+        set_choices(self.fields["role_id"], role_choices(team_roles))
+
+    def role_ids(self) -> list[str]:
+        return [self.cleaned_data["role_id"]]

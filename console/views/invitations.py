@@ -16,7 +16,7 @@ from console.client.invitations import (
     list_invitations,
     resend_invitation,
 )
-from console.client.roles import list_roles, list_team_roles
+from console.client.roles import list_roles
 from console.client.teams import list_teams
 from console.forms.base import UNREACHABLE
 from console.forms.lists import ListQuery
@@ -27,8 +27,11 @@ from console.tables import Column, Empty, Table
 from console.views.access import access_of
 from console.views.auth import password_sign_in
 from console.views.decorators import safe_next, signed_in
+from console.views.teams import team_roles
 
-STATUSES = ("pending", "expired", "accepted", "cancelled")
+# The platform's statuses and the words the console uses for them (docs/glossary.md: a cancelled invitation is
+# one the organization revoked).
+STATUSES = {"pending": "Pending", "expired": "Expired", "accepted": "Accepted", "cancelled": "Revoked"}
 PAGE_SIZE = 50
 LIST = "console/invitations/list.html"
 NOT_SENT = "not invited: the platform isn't responding."
@@ -39,7 +42,7 @@ class InvitationQuery(ListQuery):
 
     searchable = False
     page_size = PAGE_SIZE
-    status = forms.ChoiceField(required=False, choices=[(value, value.capitalize()) for value in STATUSES])
+    status = forms.ChoiceField(required=False, choices=list(STATUSES.items()))
 
     @property
     def filter_names(self) -> list[str]:
@@ -57,7 +60,7 @@ def invitation_list(request: SignedInRequest):
     actions = status in ("pending", "expired")
     table = Table(
         id="invitation-table",
-        caption=f"{status.capitalize()} invitations, newest first",
+        caption=f"{STATUSES[status]} invitations, newest first",
         query=query,
         rows=page.rows,
         total=page.total,
@@ -71,14 +74,14 @@ def invitation_list(request: SignedInRequest):
             *([Column("Actions", css="actions")] if actions else []),
         ],
         empty=Empty(
-            f"No {status} invitations",
+            f"No {STATUSES[status].lower()} invitations",
             "Invite people by email; their invitations are listed here until they accept.",
             "envelope-paper",
         ),
         extra={
             "status": status,
             "next_field": {"next": request.get_full_path()},
-            # Only Owners resend or cancel an invitation that grants the Owner role (§1.13).
+            # Only Owners resend or revoke an invitation that grants the Owner role (§1.13).
             "owner_only": set() if access.owner else {e.invitation.id for e in page.rows if owner_role(e.roles)},
         },
         noun=("invitation", "invitations"),
@@ -94,20 +97,27 @@ def owner_role(roles) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
 def member_invite(request: SignedInRequest):
-    """One invitation per address (POST /org/invitations each); failures stay in the form, by address."""
+    """One invitation per address (POST /org/invitations each); failures stay in the form, by address.
+
+    Who may not invite learns it when the form would open (a 403 page, or the dialog's toast), not on submit.
+    """
     access = access_of(request)
-    roles = [summary.role for summary in list_roles(request.platform).items]
-    team_roles = [summary.role for summary in list_team_roles(request.platform).items]
-    teams = list_teams(request.platform).items
+    if not access.manage_users:
+        raise Forbidden("Only Owners and Admins can invite members.")
+    options = {
+        "roles": [summary.role for summary in list_roles(request.platform).items],
+        "team_roles": team_roles(request.platform),
+        "teams": list_teams(request.platform).items,
+    }
     data = request.POST if request.method == "POST" else None
-    form = InviteForm(data, roles=roles, teams=teams, team_roles=team_roles, owner=access.owner)
+    form = InviteForm(data, **options, owner=access.owner)
     if form.is_valid():
         invited, failed = send_invitations(request, form)
         if invited:
             messages.success(request, f"Invited {', '.join(invited)}.")
         if not failed:
             return navigate(request, reverse("invitation_list"))
-        form = keep_failed(form, failed, roles=roles, teams=teams, team_roles=team_roles, owner=access.owner)
+        form = keep_failed(form, failed, **options, owner=access.owner)
     context = {"form": form, "access": access}
     status = 422 if form.errors else 200
     return render_page(request, "console/invitations/invite.html", context, partials="invite-form", status=status)
@@ -165,7 +175,7 @@ def invitation_resend(request: SignedInRequest, invitation_id: str):
 @require_POST
 @signed_in
 def invitation_cancel(request: SignedInRequest, invitation_id: str):
-    """DELETE /org/invitations/{invitation}: the link stops working."""
+    """DELETE /org/invitations/{invitation} ("Revoke"): the link stops working."""
     try:
         cancel_invitation(request.platform, invitation_id)
     except (Conflict, Forbidden) as error:
@@ -173,7 +183,7 @@ def invitation_cancel(request: SignedInRequest, invitation_id: str):
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, "The invitation was cancelled.")
+        messages.success(request, "Invitation revoked: its link no longer works.")
     return navigate(request, safe_next(request) or reverse("invitation_list"))
 
 

@@ -51,6 +51,7 @@ def member_list(request: SignedInRequest):
             Column("Roles"),
             Column("Teams"),
             Column("Status"),
+            Column("MFA"),
             Column("Last sign-in"),
         ],
         empty=Empty("No members", "Nobody is in this organization yet.", "people"),
@@ -58,7 +59,7 @@ def member_list(request: SignedInRequest):
         select="member" if selectable else "",
         toolbar=f"{LIST}#bulk-bar" if selectable else "",
         noun=("member", "members"),
-        extra={"member_path": link_prefix("member_detail")},
+        extra={"member_path": link_prefix("member_detail"), "team_path": link_prefix("team_detail")},
     )
     return render_page(request, LIST, {"table": table, "access": access}, partials="member-table")
 

@@ -15,7 +15,7 @@ from console.forms.teams import TeamMemberAddForm, TeamMemberRolesForm
 from console.htmx import navigate, render_fragment
 from console.requests import SignedInRequest
 from console.views.decorators import signed_in
-from console.views.teams import DETAIL, candidates, render_detail, team_roles
+from console.views.teams import DETAIL, candidates, ranked, render_detail, team_roles
 
 
 def team_url(team_id: str, **query) -> str:
@@ -38,13 +38,11 @@ def team_member_find(request: SignedInRequest, team_id):
 @require_POST
 @signed_in
 def team_member_add(request: SignedInRequest, team_id):
-    """PUT /org/teams/{team}/members/{member} with the chosen roles (none: the team's default)."""
+    """PUT /org/teams/{team}/members/{member} with the chosen role (none: the team's default)."""
     form = TeamMemberAddForm(request.POST, team_roles=team_roles(request.platform))
     if form.is_valid():
         try:
-            added = add_team_member(
-                request.platform, team_id, form.cleaned_data["member_id"], form.cleaned_data["role_ids"]
-            )
+            added = add_team_member(request.platform, team_id, form.cleaned_data["member_id"], form.role_ids())
         except PlatformError as error:
             form.add_platform_error(error)
         else:
@@ -56,16 +54,17 @@ def team_member_add(request: SignedInRequest, team_id):
 @require_POST
 @signed_in
 def team_member_roles(request: SignedInRequest, team_id, member_id):
-    """PUT /org/teams/{team}/members/{member}/roles; a refusal redraws the member's roles cell with the reason."""
+    """PUT /org/teams/{team}/members/{member}/roles with one role; a refusal redraws the member's roles cell."""
     detail = describe_member(request.platform, member_id)
-    form = TeamMemberRolesForm(request.POST, team_roles=detail.included.team_roles)
+    form = TeamMemberRolesForm(request.POST, team_roles=ranked(detail.included.team_roles))
     if form.is_valid():
         try:
-            replace_team_member_roles(request.platform, team_id, member_id, form.cleaned_data["role_ids"])
+            replace_team_member_roles(request.platform, team_id, member_id, form.role_ids())
         except PlatformError as error:
             form.add_platform_error(error)
         else:
-            messages.success(request, f"{detail.member.display_name}'s team roles changed.")
+            role = next(r.name for r in detail.included.team_roles if r.id == form.cleaned_data["role_id"])
+            messages.success(request, f"{detail.member.display_name} is now {role} in this team.")
             return navigate(request, team_url(team_id))
     refused = {"member_id": member_id, "form": form}
     if not request.htmx:
@@ -73,7 +72,7 @@ def team_member_roles(request: SignedInRequest, team_id, member_id):
     context = {
         "row": membership_in(detail, team_id),
         "team_id": team_id,
-        "team_roles": detail.included.team_roles,
+        "team_roles": ranked(detail.included.team_roles),
         "manage": True,  # the platform judged this caller's change: they may make one
         "roles_form": form,
     }

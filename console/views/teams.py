@@ -27,6 +27,7 @@ from console.views.decorators import signed_in
 # The team role whose relations include CanManageTeams and CanManageUsers in its team (§1.13; keys are stable).
 TEAM_ADMIN = "team_admin"
 DEFAULT_ROLE = "contributor"
+RANK = ("team_admin", "contributor", "viewer")  # most rights first, wherever team roles are offered
 CANDIDATES = 8  # members the add-member picker offers at once
 LIST = "console/teams/list.html"
 DETAIL = "console/teams/detail.html"
@@ -51,8 +52,13 @@ def rights_in(request, team_id: str) -> TeamRights:
 
 
 def team_roles(platform) -> list[Role]:
-    """The fixed team-role catalogue (GET /org/team-roles)."""
-    return [summary.role for summary in list_team_roles(platform).items]
+    """The fixed team-role catalogue (GET /org/team-roles), most rights first."""
+    return ranked([summary.role for summary in list_team_roles(platform).items])
+
+
+def ranked(roles: list[Role]) -> list[Role]:
+    """Team roles in one order on every screen (the platform lists them by name): Team Admin, Contributor, Viewer."""
+    return sorted(roles, key=lambda role: RANK.index(role.key) if role.key in RANK else len(RANK))
 
 
 def default_role_id(roles: list[Role]) -> str | None:
@@ -138,16 +144,21 @@ def render_detail(request, team_id, *, add_form=None, refused=None, status=200):
     rights = rights_in(request, team_id)
     team = summary.team
     if add_form is None:
-        initial = {"find": request.GET.get("find", ""), "role_ids": [team.default_role_id]}
+        initial = {"find": request.GET.get("find", ""), "role_id": team.default_role_id}
         add_form = TeamMemberAddForm(initial=initial, team_roles=members.team_roles)
     find = str(add_form["find"].value() or "").strip()[:200]
     picker = rights.manage_members and find and not targets(request, "team-members")
+    default_role = next((r for r in members.team_roles if r.id == team.default_role_id), None)
     context = {
         "summary": summary,
         "team": team,
         "table": member_table(team, query, members, rights, refused),
         "rights": rights,
-        "default_role": next((r for r in members.team_roles if r.id == team.default_role_id), None),
+        # The header counts the rows the table lists: explicit members and those inherited through an org role.
+        "member_total": members.total,
+        "inherited_total": members.total - summary.member_count,
+        "default_role": default_role,
+        "role_hint": f"{default_role.name} is this team's default role." if default_role else "",
         "add_form": add_form,
         "find": find,
         "candidates": candidates(platform, find) if picker else None,
@@ -160,7 +171,7 @@ def member_table(team, query, members, rights, refused) -> Table:
     """The team's members: sortable by name and email; the row partial offers the actions the caller has."""
     return Table(
         id="team-members",
-        caption=f"Members of {team.name} and their team roles",
+        caption=f"Members of {team.name}, with their team role",
         query=query,
         rows=members.rows,
         total=members.total,
@@ -168,13 +179,13 @@ def member_table(team, query, members, rights, refused) -> Table:
         columns=[
             Column("Name", sort="name"),
             Column("Email", sort="email"),
-            Column("Team roles"),
+            Column("Team role"),
             Column("Added"),
             Column("Actions", css="actions"),
         ],
         empty=Empty(
             "Nobody on this team yet",
-            "Add members above; they get the team's default role unless you choose others."
+            "Add members above; each gets one team role, the team's default unless you choose another."
             if rights.manage_members
             else "Members the team's admins add will appear here.",
             "people",
@@ -182,7 +193,7 @@ def member_table(team, query, members, rights, refused) -> Table:
         # `refused`: {"member_id", "form"} of a roles change the platform refused, drawn in that member's row.
         extra={
             "team": team,
-            "team_roles": members.team_roles,
+            "team_roles": ranked(members.team_roles),
             "manage": rights.manage_members,
             "refused": refused,
             "member_path": link_prefix("member_detail"),

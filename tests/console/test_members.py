@@ -25,8 +25,11 @@ def test_owner_sees_the_directory_with_roles_and_teams(signed_in, cast):
     assert response.status_code == 200
     text = text_of(response)
     assert "3 members" in text
-    assert "Mia Member member@acme.test Member Data Platform Active Never" in text
-    assert "Olivia Owner owner@acme.test Owner Every team (Team Admin)" in text
+    assert "Mia Member member@acme.test Member Data Platform Active Not set up Never" in text
+    # Owners and Admins are in every team: the one phrasing of the implicit team admin (glossary).
+    assert "Olivia Owner owner@acme.test Owner Team Admin inherited" in text
+    assert "Adam Admin admin@acme.test Admin Team Admin inherited" in text
+    assert "Every team" not in text
     html = response.content.decode()
     assert 'aria-label="Select Mia Member"' in html
     assert 'name="action" value="roles"' in html and 'name="action" value="remove"' in html
@@ -81,6 +84,41 @@ def test_search_filters_sort_and_page_live_in_the_url(signed_in, cast):
         "member@acme.test",
         "owner@acme.test",
     ]
+
+
+def test_mfa_column_says_who_has_set_it_up(signed_in, cast):
+    cast.admin.user.mfa_enabled = True
+    cast.admin.user.save()
+    response = signed_in(cast.owner).get("/members")
+    headers = re.findall(r'<th scope="col"[^>]*>\s*(?:<a[^>]*>)?([A-Za-z -]+)', response.content.decode())
+    assert headers == ["Name", "Email", "Roles", "Teams", "Status", "MFA", "Last sign-in"]
+    text = text_of(response)
+    hint = "(Owners and Admins are Team Admins of every team)"
+    assert f"Adam Admin admin@acme.test Admin Team Admin inherited {hint} Active Enabled" in text
+    assert "Mia Member member@acme.test Member Data Platform Active Not set up" in text
+    # Sorting stays with the contract's keys (§3.13.1): name and email only, MFA is not a sort link.
+    assert re.findall(r'id="member-table-sort-([a-z]+)"', response.content.decode()) == ["name", "email"]
+    assert response.context["table"].query.sort_value == "name"
+    assert signed_in(cast.owner).get("/members?sort=mfa").context["table"].query.sort_value == "name"
+
+
+def test_team_names_link_to_the_team(signed_in, cast):
+    html = signed_in(cast.member).get("/members").content.decode()
+    assert f'<a href="/teams/{cast.team.id}">Data Platform</a>' in html
+
+
+def test_active_filters_show_as_chips_with_clear_filters(signed_in, cast):
+    client = signed_in(cast.owner)
+    admin = directory.role("admin").id
+    response = client.get(f"/members?role={admin}&status=active&sort=-email")
+    html = response.content.decode()
+    chips = re.findall(r'class="filter-chip"[^>]*href="([^"]+)"[^>]*>([^<]+)<', html)
+    assert [label for _, label in chips] == ["Role: Admin", "Status: Active"]
+    # Each chip drops only its own filter; "Clear filters" drops both and keeps the sort.
+    assert dict((label, href) for href, label in chips)["Role: Admin"] == "?status=active&amp;sort=-email"
+    assert re.search(r'class="filter-chips-clear"[^>]*href="\?sort=-email"', html)
+    unfiltered = text_of(client.get("/members"))
+    assert "Filtered by" not in unfiltered and "Clear filters" not in unfiltered
 
 
 def test_bad_query_values_fall_back_instead_of_failing(signed_in, cast):
@@ -155,9 +193,22 @@ def test_member_detail_shows_profile_roles_and_teams(signed_in, cast):
     assert "Mia Member" in text and "member@acme.test" in text
     assert "Account type Managed" in text and "Multi-factor authentication Not set up" in text
     assert "Last sign-in Never" in text
-    assert "Data Platform Contributor Member" in text
+    assert "Team Team role Data Platform Contributor" in text
     html = response.content.decode()
     assert 'name="roles"' in html and "Save roles" in html and "Remove Mia Member" in html
+
+
+def test_member_page_shows_the_id_with_a_copy_button(signed_in, cast):
+    mia = cast.member.member.id
+    html = signed_in(cast.member).get(f"/members/{mia}").content.decode()  # anyone who sees the page
+    assert f'<code id="member-id">{mia}</code>' in html
+    assert re.search(r'<button type="button" class="[^"]*requires-js" data-copy-target="member-id"[^>]*>Copy<', html)
+
+
+def test_inherited_team_admin_is_phrased_once(signed_in, cast):
+    text = text_of(signed_in(cast.owner).get(f"/members/{cast.admin.member.id}"))
+    assert "Data Platform Team Admin inherited (Owners and Admins are Team Admins of every team)" in text
+    assert "Implicit" not in text and "Every team" not in text
 
 
 def test_admin_is_not_offered_the_owner_role(signed_in, cast):

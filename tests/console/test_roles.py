@@ -14,7 +14,7 @@ def test_roles_list_shows_both_catalogues_with_two_calls(signed_in, cast):
     assert calls_of(response) == ["GET /org/roles", "GET /org/team-roles"]
     text = text_of(response)
     assert "Organization roles 5 roles" in text and "Team roles 3 roles" in text
-    assert "Owner Break-glass Every team" in text
+    assert "Owner Break-glass Team Admin inherited" in text and "Every team" not in text
     html = response.content.decode()
     assert f'href="/roles/{directory.role("admin").id}"' in html
     assert f'href="/roles/team/{directory.role("viewer").id}"' in html

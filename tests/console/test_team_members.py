@@ -33,8 +33,9 @@ class TestPage:
         response = client.get(f"/teams/{cast.team.id}")
         assert calls(response) == [f"GET /org/teams/{cast.team.id}", f"GET /org/teams/{cast.team.id}/members"]
         text = text_of(response)
-        assert "Data Platform" in text and "2 members · new members join as Contributor" in text
-        assert "Adam Admin admin@acme.test Team Admin Inherited via Owner/Admin" in text
+        assert "Data Platform" in text
+        assert "3 members, 1 of them Team Admin (inherited) · new members join as Contributor" in text
+        assert "Adam Admin admin@acme.test Team Admin inherited" in text
         assert "Mia Member member@acme.test Contributor Change" in text
         assert "Add a member" in text
         actions = post_actions(response)
@@ -44,6 +45,25 @@ class TestPage:
         assert f"/teams/{cast.team.id}/members/{olivia}/remove" in actions
         # The inherited admin can be neither re-roled nor removed here.
         assert not any(cast.admin.member.id in action for action in actions)
+
+    def test_the_header_counts_the_rows_the_table_lists(self, signed_in, cast, newcomer):
+        """Explicit members and those inherited through an org role: one number, in the header and the table."""
+        client = signed_in(cast.member)
+        response = client.get(f"/teams/{cast.team.id}")
+        table = response.context["table"]
+        assert table.total == 3 and response.context["summary"].member_count == 2
+        assert "3 members, 1 of them Team Admin (inherited)" in text_of(response)
+        assert "Owners and Admins are Team Admins of every team" in text_of(response)
+        # Without inherited admins the header says just the count.
+        team_service.add_member(cast.team, newcomer.member, None)
+        cast.admin.member.roles.set([directory.role("member")])
+        text = text_of(client.get(f"/teams/{cast.team.id}"))
+        assert "3 members · new members join as Contributor" in text and "(inherited)" not in text
+
+    def test_the_team_id_is_shown_with_a_copy_button(self, signed_in, cast):
+        html = signed_in(cast.member).get(f"/teams/{cast.team.id}").content.decode()
+        assert f'<code id="team-id">{cast.team.id}</code>' in html
+        assert re.search(r'data-copy-target="team-id"[^>]*>Copy<span class="visually-hidden"> team ID</span>', html)
 
     def test_team_admin_manages_their_own_team(self, signed_in, cast, team_admin):
         response = signed_in(team_admin).get(f"/teams/{cast.team.id}")
@@ -67,7 +87,11 @@ class TestPage:
         client = signed_in(cast.member)
         page = client.get(f"/teams/{cast.team.id}")
         text = text_of(page)
-        assert "Mia Member" in text and "Olivia Owner" in text and "Inherited via Owner/Admin" in text
+        assert (
+            "Mia Member" in text
+            and "Olivia Owner" in text
+            and "Adam Admin admin@acme.test Team Admin inherited" in text
+        )
         assert "Add a member" not in text and "Change" not in text and post_actions(page) == []
         refused = client.post(f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id})
         assert refused.status_code == 403
@@ -152,17 +176,43 @@ class TestPicker:
 
 
 class TestAdd:
-    def test_add_with_chosen_roles(self, signed_in, cast, newcomer):
+    def test_add_with_the_chosen_role(self, signed_in, cast, newcomer):
         client = signed_in(cast.owner)
         viewer = directory.role("viewer").id
         response = client.post(
-            f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id, "role_ids": [viewer]}
+            f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id, "role_id": viewer}
         )
         assert response.status_code == 302 and response["Location"] == f"/teams/{cast.team.id}"
         assert roles_in(cast.team, newcomer) == {"viewer"}
         added = f"PUT /org/teams/{cast.team.id}/members/{newcomer.member.id}"
         assert calls(response) == ["GET /org/team-roles", added]
         assert "Nia Newcomer added to the team." in text_of(client.get(response["Location"]))
+
+    def test_the_teams_default_role_is_preselected_and_named(self, signed_in, cast):
+        client = signed_in(cast.owner)
+        html = client.get(f"/teams/{cast.team.id}").content.decode()
+        add = re.search(r'<form id="member-add-form".*?</form>', html, re.S).group(0)
+        assert 'type="checkbox"' not in add
+        checked = re.findall(r'name="role_id" value="[A-Z0-9]+" id="add-role-([a-z_]+)" checked', add)
+        assert checked == ["contributor"]
+        assert 'for="add-role-contributor">Contributor <span class="role-choice-default">(default)</span>' in add
+        assert "Contributor is this team&#x27;s default role." in add
+        # The hint and the preselection follow the team's settings.
+        team_service.update_team(cast.team, cast.owner.member, {"default_role": directory.role("viewer")})
+        html = client.get(f"/teams/{cast.team.id}").content.decode()
+        add = re.search(r'<form id="member-add-form".*?</form>', html, re.S).group(0)
+        assert re.findall(r'name="role_id" value="[A-Z0-9]+" id="add-role-([a-z_]+)" checked', add) == ["viewer"]
+        assert "Viewer is this team&#x27;s default role." in add
+
+    def test_an_unknown_role_is_refused_at_the_roles(self, signed_in, cast, newcomer):
+        response = signed_in(cast.owner).post(
+            f"/teams/{cast.team.id}/members/add",
+            {"member_id": newcomer.member.id, "role_id": directory.role("owner").id},
+            headers={**HX, "HX-Target": "add-member"},
+        )
+        assert response.status_code == 422
+        assert re.search(r'id="add-role-error" role="alert">Select a valid choice\.', response.content.decode())
+        assert not TeamMember.objects.filter(member=newcomer.member).exists()
 
     def test_no_roles_means_the_team_default(self, signed_in, cast, newcomer):
         signed_in(cast.owner).post(f"/teams/{cast.team.id}/members/add", {"member_id": newcomer.member.id})
@@ -199,14 +249,14 @@ class TestAdd:
         with faults(writes_fail):
             response = client.post(
                 f"/teams/{cast.team.id}/members/add",
-                {"find": "nia@", "member_id": newcomer.member.id, "role_ids": [viewer]},
+                {"find": "nia@", "member_id": newcomer.member.id, "role_id": viewer},
                 headers={**HX, "HX-Target": "add-member"},
             )
         assert response.status_code == 422
         assert_kept(response, {"find": "nia@"})
         html = response.content.decode()
         assert re.search(rf'value="{newcomer.member.id}" id="pick-{newcomer.member.id}" checked', html)
-        checked = re.findall(r'name="role_ids" value="([A-Z0-9]+)" id="add-role-[a-z_]+" checked', html)
+        checked = re.findall(r'name="role_id" value="([A-Z0-9]+)" id="add-role-[a-z_]+" checked', html)
         assert checked == [viewer]  # the chosen role, not the team's default
         assert not TeamMember.objects.filter(member=newcomer.member).exists()
 
@@ -215,21 +265,56 @@ class TestRoles:
     def test_inline_change_goes_back_to_the_team_page(self, signed_in, cast):
         client = signed_in(cast.owner)
         mia = cast.member.member.id
-        viewer, admin = directory.role("viewer").id, directory.role("team_admin").id
+        viewer = directory.role("viewer").id
         response = client.post(
             f"/teams/{cast.team.id}/members/{mia}/roles",
-            {"role_ids": [viewer, admin]},
+            {"role_id": viewer},
             headers={**HX, "HX-Target": f"member-roles-{mia}"},
         )
         assert response.status_code == 200
         assert json.loads(response["HX-Location"])["path"] == f"/teams/{cast.team.id}"
-        assert roles_in(cast.team, cast.member) == {"viewer", "team_admin"}
+        assert roles_in(cast.team, cast.member) == {"viewer"}
         # The member's detail names them and carries the team-role catalogue: two calls, as before.
         assert calls(response) == [f"GET /org/members/{mia}", f"PUT /org/teams/{cast.team.id}/members/{mia}/roles"]
         page = client.get(f"/teams/{cast.team.id}")
-        assert "Mia Member&#x27;s team roles changed." in text_of(page)
+        assert "Mia Member is now Viewer in this team." in text_of(page)
         cell = re.search(rf'<div id="member-roles-{mia}".*?</summary>', page.content.decode(), re.S).group(0)
-        assert re.findall(r'role-pill">([^<]+)<', cell) == ["Team Admin", "Viewer"]
+        assert re.findall(r'role-pill">([^<]+)<', cell) == ["Viewer"]
+
+    def test_the_platform_gets_exactly_one_role(self, signed_in, cast):
+        """A member has one role per team: the console sends one id, whatever the request carried."""
+        mia = cast.member.member.id
+        viewer, admin = directory.role("viewer").id, directory.role("team_admin").id
+        response = signed_in(cast.owner).post(
+            f"/teams/{cast.team.id}/members/{mia}/roles", {"role_id": [viewer, admin]}
+        )
+        assert response.status_code == 302
+        assert len(roles_in(cast.team, cast.member)) == 1
+
+    def test_each_row_offers_radios_with_its_role_chosen(self, signed_in, cast):
+        mia = cast.member.member.id
+        html = signed_in(cast.owner).get(f"/teams/{cast.team.id}").content.decode()
+        form = re.search(rf'<form id="roles-form-{mia}".*?</form>', html, re.S).group(0)
+        assert 'type="checkbox"' not in form
+        radios = re.findall(
+            r'type="radio" name="role_id" value="([A-Z0-9]+)" id="roles-[A-Z0-9]+-([a-z_]+)"( checked)?', form
+        )
+        assert [(key, bool(checked)) for _, key, checked in radios] == [
+            ("team_admin", False),
+            ("contributor", True),
+            ("viewer", False),
+        ]
+
+    def test_a_member_with_several_roles_is_asked_to_choose_one(self, signed_in, cast):
+        """Rows from before roles were single: nothing preselected, and the hint says saving keeps one."""
+        membership = TeamMember.objects.get(team=cast.team, member=cast.member.member)
+        membership.roles.add(directory.role("viewer"))
+        mia = cast.member.member.id
+        html = signed_in(cast.owner).get(f"/teams/{cast.team.id}").content.decode()
+        form = re.search(rf'<form id="roles-form-{mia}".*?</form>', html, re.S).group(0)
+        assert " checked" not in form
+        assert f'aria-describedby="roles-{mia}-hint"' in form
+        assert "A member has one role per team: saving keeps only the one you choose." in form
 
     def test_no_role_is_refused_in_place(self, signed_in, cast):
         mia = cast.member.member.id
@@ -239,25 +324,37 @@ class TestRoles:
         assert response.status_code == 422
         html = response.content.decode()
         assert html.lstrip().startswith(f'<div id="member-roles-{mia}"')
-        assert re.search(rf'id="roles-error-{mia}" role="alert">Choose at least one team role\.<', html)
-        assert '<details class="inline-roles" open>' in html and " checked" not in html  # nothing was ticked
+        assert re.search(rf'id="roles-{mia}-error" role="alert">Choose a team role\.<', html)
+        assert '<details class="inline-roles" open>' in html and " checked" not in html  # nothing was chosen
         assert re.findall(r'role-pill">([^<]+)<', html) == ["Contributor"]  # what the member still has
+        assert roles_in(cast.team, cast.member) == {"contributor"}
+        assert "PUT" not in " ".join(calls(response))
+
+    def test_an_organization_role_is_not_a_team_role(self, signed_in, cast):
+        mia = cast.member.member.id
+        response = signed_in(cast.owner).post(
+            f"/teams/{cast.team.id}/members/{mia}/roles",
+            {"role_id": directory.role("admin").id},
+            headers={**HX, "HX-Target": f"member-roles-{mia}"},
+        )
+        assert response.status_code == 422
+        assert "Select a valid choice." in text_of(response)
         assert roles_in(cast.team, cast.member) == {"contributor"}
 
     def test_platform_failing_on_submit_keeps_the_choice(self, signed_in, cast):
         mia = cast.member.member.id
-        viewer, admin = directory.role("viewer").id, directory.role("team_admin").id
+        viewer = directory.role("viewer").id
         client = signed_in(cast.owner)
         with faults(writes_fail):
             response = client.post(
                 f"/teams/{cast.team.id}/members/{mia}/roles",
-                {"role_ids": [viewer, admin]},
+                {"role_id": viewer},
                 headers={**HX, "HX-Target": f"member-roles-{mia}"},
             )
         assert response.status_code == 422
         assert_kept(response, {})
         html = response.content.decode()
-        assert set(re.findall(r'value="([A-Z0-9]+)" id="roles-[A-Z0-9]+-[a-z_]+" checked', html)) == {viewer, admin}
+        assert re.findall(r'value="([A-Z0-9]+)" id="roles-[A-Z0-9]+-[a-z_]+" checked', html) == [viewer]
         assert re.search(rf'id="roles-form-{mia}-alert"[^>]*role="alert">', html)  # shown, not hidden
         assert roles_in(cast.team, cast.member) == {"contributor"}
 
@@ -266,7 +363,7 @@ class TestRoles:
         client = signed_in(cast.owner)
         with faults(writes_fail):
             response = client.post(
-                f"/teams/{cast.team.id}/members/{mia}/roles", {"role_ids": [directory.role("viewer").id]}
+                f"/teams/{cast.team.id}/members/{mia}/roles", {"role_id": directory.role("viewer").id}
             )
         assert response.status_code == 422
         assert "<html" in response.content.decode()
@@ -277,14 +374,14 @@ class TestRoles:
     def test_without_javascript_back_to_the_page(self, signed_in, cast):
         client = signed_in(cast.owner)
         response = client.post(
-            f"/teams/{cast.team.id}/members/{cast.member.member.id}/roles", {"role_ids": [directory.role("viewer").id]}
+            f"/teams/{cast.team.id}/members/{cast.member.member.id}/roles", {"role_id": directory.role("viewer").id}
         )
         assert response.status_code == 302
         assert roles_in(cast.team, cast.member) == {"viewer"}
 
     def test_contributor_cannot_change_roles(self, signed_in, cast):
         response = signed_in(cast.member).post(
-            f"/teams/{cast.team.id}/members/{cast.owner.member.id}/roles", {"role_ids": [directory.role("viewer").id]}
+            f"/teams/{cast.team.id}/members/{cast.owner.member.id}/roles", {"role_id": directory.role("viewer").id}
         )
         assert response.status_code == 403
         assert roles_in(cast.team, cast.owner) == {"team_admin"}

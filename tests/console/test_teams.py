@@ -112,9 +112,15 @@ class TestCreate:
         client = signed_in(cast.owner)
         page = client.get("/teams/new")
         assert page.status_code == 200 and "<html" in page.content.decode()
-        assert "selected>Contributor</option>" in page.content.decode().replace('" selected', " selected").replace(
-            '"selected', "selected"
-        ) or "Contributor" in text_of(page)
+        # One default role, chosen with radios; Contributor preselected (§3.10.2).
+        chosen = re.findall(
+            r'name="default_role_id" value="[A-Z0-9]+" id="default-role-([a-z_]+)"( checked)?', page.content.decode()
+        )
+        assert [(key, bool(checked)) for key, checked in chosen] == [
+            ("team_admin", False),
+            ("contributor", True),
+            ("viewer", False),
+        ]
         dialog = client.get("/teams/new", headers={**HX, "HX-Target": "team-form"})
         assert dialog.content.decode().lstrip().startswith('<form id="team-form"')
 
@@ -155,7 +161,7 @@ class TestCreate:
         assert re.search(r'id="id_name"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_name"', html)
         assert 'id="id_name_error"' in html and "already exists" in html
         assert f'value="{typed}"' in html and "Second try</textarea>" in html
-        assert re.search(rf'value="{directory.role("viewer").id}"\s+selected', html)
+        assert re.search(rf'value="{directory.role("viewer").id}"[^>]*\s+checked', html)
         assert Team.objects.filter(organization=cast.org).count() == 1
 
     def test_blank_or_long_fields_never_reach_the_platform(self, signed_in, cast):
@@ -184,7 +190,7 @@ class TestCreate:
         assert response.status_code == 422
         assert response.content.decode().lstrip().startswith('<form id="team-form"')
         assert_kept(response, typed)
-        assert re.search(rf'value="{viewer}"\s+selected', response.content.decode())
+        assert re.search(rf'value="{viewer}"[^>]*\s+checked', response.content.decode())
         assert not Team.objects.filter(name="Ops & Reliability").exists()
 
     def test_members_and_team_admins_cannot_create(self, signed_in, cast, team_admin):
@@ -233,7 +239,7 @@ class TestSettings:
         assert response.status_code == 422
         assert "<html" in response.content.decode()  # without htmx: the whole settings tab again
         assert_kept(response, typed)
-        assert re.search(rf'value="{viewer}"\s+selected', response.content.decode())
+        assert re.search(rf'value="{viewer}"[^>]*\s+checked', response.content.decode())
         cast.team.refresh_from_db()
         assert cast.team.name == "Data Platform"
 

@@ -15,6 +15,7 @@ from tests.e2e.test_sign_in import sign_in
 pytestmark = pytest.mark.e2e
 
 OUT = SCREENSHOTS.parent / "members"
+PHONE_OUT = SCREENSHOTS.parent / "phone"
 
 
 @pytest.fixture
@@ -114,12 +115,17 @@ def test_invite_journey_through_the_dev_mailbox(page: Page, cast, live_server, s
     expect(dialog.get_by_label("Email addresses")).to_be_visible()
 
     # First attempt: one address is already a member; the error names it and the input stays.
+    expect(dialog.locator(".error-summary")).to_have_count(0)
     dialog.get_by_label("Email addresses").fill("member@acme.test, not-an-address")
     dialog.get_by_role("checkbox", name=re.compile("^Admin")).check()
-    dialog.get_by_label("Data Platform").select_option(label="Contributor")
+    dialog.get_by_label("Data Platform").select_option(label="Contributor (default)")
     dialog.get_by_label("Personal message").fill("Welcome aboard!")
     dialog.get_by_role("button", name="Send invitations").click()
     expect(dialog).to_contain_text("Not an email address: not-an-address.")
+    # The errors are listed at the top too, each linking to its field.
+    summary = dialog.locator(".error-summary")
+    expect(summary).to_contain_text("1 field to correct before sending")
+    expect(summary.get_by_role("link", name=re.compile("^Email addresses"))).to_have_attribute("href", "#id_emails")
     expect(dialog.get_by_label("Personal message")).to_have_value("Welcome aboard!")
     expect(dialog.get_by_role("checkbox", name=re.compile("^Admin"))).to_be_checked()
     axe_check(page)
@@ -136,6 +142,15 @@ def test_invite_journey_through_the_dev_mailbox(page: Page, cast, live_server, s
     expect(page.locator("tbody tr").first).to_contain_text("Data Platform (Contributor)")
     axe_check(page)
     both_themes(page, snap, "invitations")
+
+    # Revoke is the row action; its dialog dismisses with "Keep it" and nothing changes.
+    page.get_by_role("button", name="Revoke the invitation of nina@new.test").click()
+    confirm = page.get_by_role("dialog", name="Revoke this invitation?")
+    expect(confirm.get_by_role("button", name="Revoke invitation")).to_be_visible()
+    both_themes(page, snap, "invitation-revoke-confirm")
+    confirm.get_by_role("button", name="Keep it").click()
+    expect(confirm).to_be_hidden()
+    expect(page.get_by_role("cell", name=re.compile("^nina@new.test"))).to_be_visible()
 
     # The invitee: signed out, reads the mail in the Dev mailbox and follows the link.
     page.context.clear_cookies()
@@ -242,3 +257,64 @@ def test_bulk_change_roles(page: Page, cast, live_server, snap):
     expect(page.get_by_text("Changed the roles of 2 members")).to_be_visible()
     expect(page.locator("#member-table tbody tr", has_text="Mia Member")).to_contain_text("Auditor")
     assert set(cast.member.member.roles.values_list("key", flat=True)) == {"auditor"}
+
+
+def test_a_member_opening_the_invite_form_by_url_is_told_at_once(page: Page, cast, live_server, snap):
+    page.goto("/members/invite")
+    sign_in(page, cast.member.email, cast.member.password)
+    expect(page.get_by_role("heading", name="You don't have access to this")).to_be_visible()
+    expect(page.get_by_text("Only Owners and Admins can invite members.")).to_be_visible()
+    expect(page.get_by_label("Email addresses")).to_have_count(0)
+    both_themes(page, snap, "invite-forbidden")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_phone_screenshots(browser, live_server, cast, outbox, theme):
+    """The members, invitations, teams and dashboard screens at 390 px: nothing scrolls sideways."""
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, color_scheme=theme)
+    page = context.new_page()
+    page.goto("/members")
+    sign_in(page, cast.owner.email, cast.owner.password)
+    PHONE_OUT.mkdir(parents=True, exist_ok=True)
+
+    def shot(name: str) -> None:
+        page.evaluate("window.scrollTo(0, 0)")
+        expect(page.locator("html")).to_have_attribute("data-bs-theme", theme)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        page.screenshot(path=str(PHONE_OUT / f"{name}-{theme}.png"), full_page=True)
+        assert width <= PHONE["width"], f"{name} scrolls sideways: {width}px"
+
+    shot("members")
+    page.get_by_role("link", name="Invite members").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Email addresses").fill("not-an-address")
+    dialog.get_by_role("checkbox", name=re.compile("^Owner")).check()
+    dialog.get_by_role("button", name="Send invitations").click()
+    expect(dialog.locator(".error-summary")).to_be_visible()
+    shot("invite-dialog-errors")
+    page.goto(f"/members/{cast.member.member.id}")
+    shot("member-detail")
+    page.goto("/members/invite")
+    page.get_by_label("Email addresses").fill("nina@new.test")
+    page.get_by_role("button", name="Send invitations").click()
+    expect(page.locator("#invitation-table tbody tr", has_text="nina@new.test")).to_be_visible()
+    shot("invitations")
+    page.goto("/teams")
+    shot("teams")
+    page.goto(f"/teams/{cast.team.id}")
+    shot("team")
+    page.goto("/")
+    shot("dashboard")
+    context.close()
+
+    # A Member's dashboard lists their own teams, with their role in each.
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, color_scheme=theme)
+    page = context.new_page()
+    page.goto("/")
+    sign_in(page, cast.member.email, cast.member.password)
+    expect(page.get_by_role("heading", name="Your teams")).to_be_visible()
+    shot("member-dashboard")
+    context.close()
