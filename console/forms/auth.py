@@ -189,10 +189,6 @@ class SignUpForm(PlatformForm):
         error_messages={"required": "Choose a password.", "min_length": "Use at least 12 characters."},
     )
 
-    def failed_fields(self) -> list[forms.BoundField]:
-        """The fields that have errors, in order, for the error summary above the form."""
-        return [field for field in self.visible_fields() if field.errors]
-
 
 class EmailVerifyForm(PlatformForm):
     """The mailed verification link's token, confirmed with a POST (mail scanners may prefetch the link)."""

@@ -130,11 +130,6 @@ class InviteForm(PlatformForm):
     def team_fields(self):
         return [self[f"team_{summary.team.id}"] for summary in self.teams]
 
-    @property
-    def fields_with_errors(self):
-        """The fields to correct, in the form's order, for the summary at the top of the dialog."""
-        return [field for field in self if field.errors]
-
     def clean_emails(self):
         emails = split_emails(self.cleaned_data["emails"])
         if not emails:

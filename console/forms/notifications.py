@@ -2,7 +2,7 @@
 the rule form)."""
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.forms.utils import ErrorDict
@@ -66,10 +66,9 @@ def ownership(owner: str) -> dict[str, str]:
 
 
 class NotificationForm(PlatformForm):
-    """A long form: its field errors are also listed at the top (`error_links`), and some presses ("Add header",
-    "Find") re-render it as typed without saving or judging anything (`refreshing`)."""
+    """A long form (its errors are also listed at the top: components/error_summary.html); some presses ("Add
+    header", "Find") re-render it as typed without saving or judging anything (`refreshing`)."""
 
-    anchors: ClassVar[dict[str, str]] = {}  # field -> id of the element the summary links to (default: its input)
     refreshing = False
 
     def full_clean(self):
@@ -77,14 +76,6 @@ class NotificationForm(PlatformForm):
             self._errors, self.cleaned_data = ErrorDict(), {}
             return
         super().full_clean()
-
-    def error_links(self) -> list[tuple[str, str, str]]:
-        """(element id, field label, message) for each field error, in the order of the fields."""
-        return [
-            (self.anchors.get(name, self[name].auto_id), str(self[name].label), str(message))
-            for name in self.fields
-            for message in self.errors.get(name, [])
-        ]
 
 
 @dataclass(frozen=True)

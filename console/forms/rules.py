@@ -34,12 +34,6 @@ class RuleForm(NotificationForm):
     # "eventTypes[3]", "channelIds[0]", "scopeType", "resourceId"… reach their snake_case fields unaided.
     wire_fields = {"teamId": "owner", "memberId": "owner"}
     conflict_field = "name"
-    anchors = {
-        "event_types": "rule-events",
-        "channel_ids": "rule-channels",
-        "scope_type": "rule-scope",
-        "resource_id": "resource-picker",
-    }
 
     name = forms.CharField(max_length=255, error_messages={"required": "Give the rule a name."})
     description = forms.CharField(required=False, max_length=1023, widget=forms.Textarea(attrs={"rows": 2}))

@@ -133,7 +133,7 @@ def test_several_errors_are_listed_at_the_top_with_links_to_their_fields(signed_
     html = response.content.decode()
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
     assert "data-error-summary" in summary and 'tabindex="-1"' in summary
-    assert "2 fields to correct before sending" in summary
+    assert "2 fields to correct" in summary
     links = re.findall(r'<a href="#([a-z_]+)" data-field="([a-z_]+)">([^:]+):', summary)
     assert links == [
         ("id_emails", "emails", "Email addresses"),

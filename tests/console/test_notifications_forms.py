@@ -114,7 +114,7 @@ def test_the_resource_scope_without_a_resource_asks_for_one(owner, receiver):
     create_channel(owner, "slack", name="Ops", webhook_url=receiver.url)
     response = make_rule(owner, channel_named("Ops"), event_types=["team.created"], scope_type="resource")
     assert response.status_code == 422
-    assert "Resource: Choose the team to watch." in text_of(response)
+    assert "Choose the team to watch." in text_of(response)
     assert "POST /notifications/rules" not in calls_of(response)
 
 
@@ -125,11 +125,11 @@ def test_the_rule_form_lists_its_errors_at_the_top_with_links(owner):
     response = owner.post(NEW_RULE, {"owner": "org", "scope_type": "organization"})
     assert response.status_code == 422
     html = response.content.decode()
-    summary = re.search(r'<section class="error-summary".*?</section>', html, re.S).group(0)
-    assert 'tabindex="-1" autofocus' in summary and "3 things to fix" in summary
-    assert '<a href="#id_name">Name: Give the rule a name.</a>' in summary
-    assert '<a href="#rule-events">Events: Choose at least one event.</a>' in summary
-    assert '<a href="#rule-channels">Channels: Choose at least one channel to send to.</a>' in summary
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    assert 'tabindex="-1" autofocus' in summary and "3 fields to correct" in summary
+    assert '<a href="#id_name" data-field="name">Name: Give the rule a name.</a>' in summary
+    assert 'data-field="event_types">Events: Choose at least one event.</a>' in summary
+    assert 'data-field="channel_ids">Channels: Choose at least one channel to send to.</a>' in summary
     assert 'id="rule-events"' in html and 'id="rule-channels"' in html
     assert "This field is required." not in html
 
@@ -138,18 +138,19 @@ def test_the_channel_form_lists_its_errors_at_the_top(owner):
     response = owner.post("/notifications/channels/new?type=slack", {"type": "slack", "owner": "org"})
     assert response.status_code == 422
     text = text_of(response)
-    assert "Nothing was saved: 2 things to fix" in text and "Name: Give the channel a name." in text
+    assert "2 fields to correct" in text and "Name: Give the channel a name." in text
     assert "Slack webhook URL: Paste the incoming-webhook URL from your Slack app." in text
     assert "This field is required." not in text
     one = owner.post("/notifications/channels/new?type=email", {"type": "email", "owner": "org", "name": "Mail"})
-    assert "Send to: Choose who receives the mail." in text_of(one) and "1 thing to fix" in text_of(one)
+    assert "Choose who receives the mail." in text_of(one) and "to correct" not in text_of(one)  # one: at its field
 
 
 def test_platform_field_errors_are_summarised_too(owner, receiver):
-    refusal = error_response(422, "validation_failed", fieldErrors={"config.url": "Use https."})
+    refusal = error_response(422, "validation_failed", fieldErrors={"config.url": "Use https.", "name": "Taken."})
     with faults(on("/notifications/channels", refusal, method="POST")):
         response = create_channel(owner, "webhook", name="Hook", url=receiver.url, header_count="0")
-    assert response.status_code == 422 and '<a href="#id_url">URL: Use https.</a>' in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 422 and '<a href="#id_url" data-field="url">URL: Use https.</a>' in html
 
 
 # --- Webhook header rows: added and removed without saving -----------------------------------------------------
@@ -253,4 +254,4 @@ def test_a_typed_resource_id_counts_only_for_the_resource_scope(owner, receiver)
     hidden = make_rule(owner, channel_named("Ops"), scope_type="organization", **typed)
     assert hidden.status_code == 302 and Rule.objects.get(name="Membership").resource_id is None
     shown = make_rule(owner, channel_named("Ops"), name="Runs", scope_type="resource", **typed)
-    assert shown.status_code == 422 and "Resource: That is not an id" in text_of(shown)
+    assert shown.status_code == 422 and "That is not an id" in text_of(shown)

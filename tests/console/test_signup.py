@@ -199,8 +199,8 @@ def summary_of(response) -> list[tuple[str, str]]:
     html = response.content.decode()
     if 'class="error-summary"' not in html:
         return []
-    block = html.split('class="error-summary"', 1)[1].split("</section>", 1)[0]
-    return re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', block)
+    block = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'<li><a href="#([^"]+)" data-field="[^"]+">([^<]+)</a></li>', block)
 
 
 def test_several_failed_fields_are_listed_above_the_form_without_a_call(client, db):
@@ -213,8 +213,8 @@ def test_several_failed_fields_are_listed_above_the_form_without_a_call(client, 
         ("id_password", "Password: Use at least 12 characters."),
     ]
     html = response.content.decode()
-    assert '<section class="error-summary" id="sign-up-form-summary" tabindex="-1" autofocus' in html
-    assert "3 things to fix" in html
+    assert '<div class="error-summary" id="sign-up-form-errors" tabindex="-1" autofocus' in html
+    assert "3 fields to correct" in html
     assert 'value="NewCo"' in html and 'value="not-an-address"' in html  # the rest stays as typed
 
 

@@ -63,7 +63,7 @@ class TestPage:
     def test_the_team_id_is_shown_with_a_copy_button(self, signed_in, cast):
         html = signed_in(cast.member).get(f"/teams/{cast.team.id}").content.decode()
         assert f'<code id="team-id">{cast.team.id}</code>' in html
-        assert re.search(r'data-copy-target="team-id"[^>]*>Copy<span class="visually-hidden"> team ID</span>', html)
+        assert re.search(r'data-copy-target="team-id"[^>]*>Copy<span class="visually-hidden"> Team ID</span>', html)
 
     def test_team_admin_manages_their_own_team(self, signed_in, cast, team_admin):
         response = signed_in(team_admin).get(f"/teams/{cast.team.id}")
