@@ -275,7 +275,7 @@ def test_rule_form_offers_the_scopes_and_resources_that_fit_the_events(page: Pag
     sign_in(page, cast.owner.email, cast.owner.password)
     page.goto("/notifications/rules/new")
     page.get_by_role("button", name="Create rule").click()  # nothing filled in: the summary lists what to fix
-    summary = page.locator("#rule-form-summary")
+    summary = page.locator("#rule-form-errors")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Name: Give the rule a name.")
     expect(summary).to_contain_text("Events: Choose at least one event.")
