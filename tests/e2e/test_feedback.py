@@ -30,10 +30,11 @@ class Held:
 
     def release(self) -> None:
         """Lets the held request go on (waiting for it to arrive first), and stops holding new ones."""
-        for _ in range(100):
+        for _ in range(300):  # up to 15 s: a loaded CI machine can be slow to send it
             if self.routes:
                 break
             self.page.wait_for_timeout(50)  # route handlers run while Playwright waits
+        assert self.routes, f"no {self.pattern} request arrived to release"
         self.routes.pop().continue_()
         self.page.unroute(self.pattern)
 
