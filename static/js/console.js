@@ -539,3 +539,60 @@
     });
   });
 })();
+
+// --- Navigation on narrow screens: the sidebar slides in over the page (Bootstrap's offcanvas-lg styles). --
+// Bootstrap's JavaScript bundle is not loaded (it was 23 KB compressed for this alone). While it is open the
+// rest of the page is inert, so keyboard and screen-reader users stay in the menu; Escape, the close
+// button, the backdrop or a wide-enough window close it, and focus goes back to the toggle.
+(function () {
+  "use strict";
+  var backdrop = null;
+
+  function parts() {
+    return {
+      sidebar: document.getElementById("app-sidebar"),
+      toggle: document.querySelector("[data-sidebar-toggle]"),
+      page: document.querySelector(".app-main-column"),
+    };
+  }
+
+  function open() {
+    var p = parts();
+    if (!p.sidebar || backdrop) return;
+    backdrop = document.createElement("div");
+    backdrop.className = "offcanvas-backdrop fade show";
+    backdrop.addEventListener("click", close);
+    document.body.appendChild(backdrop);
+    p.sidebar.classList.add("show");
+    p.sidebar.setAttribute("role", "dialog");
+    p.sidebar.setAttribute("aria-modal", "true");
+    p.toggle.setAttribute("aria-expanded", "true");
+    if (p.page) p.page.inert = true;
+    var first = p.sidebar.querySelector("[aria-current=page]") || p.sidebar.querySelector("a[href], button");
+    if (first) first.focus();
+  }
+
+  function close() {
+    var p = parts();
+    if (!backdrop) return;
+    backdrop.remove();
+    backdrop = null;
+    p.sidebar.classList.remove("show");
+    p.sidebar.removeAttribute("role");
+    p.sidebar.removeAttribute("aria-modal");
+    p.toggle.setAttribute("aria-expanded", "false");
+    if (p.page) p.page.inert = false;
+    p.toggle.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-sidebar-toggle]")) open();
+    else if (event.target.closest("[data-sidebar-close]")) close();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && backdrop) close();
+  });
+  window.matchMedia("(min-width: 992px)").addEventListener("change", function (query) {
+    if (query.matches) close();
+  });
+})();

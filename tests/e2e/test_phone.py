@@ -1,10 +1,13 @@
 """Phones (390x844): no page scrolls sideways, every list is a stack of cards whose cells say their column,
 and every row action of every list is on screen and can be clicked (nothing covers it)."""
 
+import re
+
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from scripts.screenshots import PHONE, tour
+from tests.e2e.test_sign_in import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -51,3 +54,31 @@ def test_no_page_scrolls_sideways_and_every_row_action_is_reachable(page: Page, 
             control.click(trial=True, timeout=3000)  # visible, enabled, and the click would land on it
     assert lists >= LISTS, lists
     assert not problems, "\n".join(problems)
+
+
+def test_the_navigation_opens_over_the_page_and_gives_focus_back(page: Page, cast):
+    page.set_viewport_size(PHONE)
+    page.goto("/teams")
+    sign_in(page, cast.owner.email, cast.owner.password)
+    main = page.get_by_role("navigation", name="Main")
+    toggle = page.get_by_role("button", name="Open navigation")
+    expect(main).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(main.get_by_role("link", name="Teams")).to_be_focused()  # the current screen's entry
+    expect(page.locator(".app-main-column")).to_have_js_property("inert", True)  # the page behind is out of reach
+    page.keyboard.press("Escape")
+    expect(main).to_be_hidden()
+    expect(toggle).to_be_focused()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+    toggle.click()
+    page.get_by_role("button", name="Close navigation").click()
+    expect(main).to_be_hidden()
+    toggle.click()
+    page.locator(".offcanvas-backdrop").click(position={"x": 370, "y": 400})  # beside the sidebar
+    expect(main).to_be_hidden()
+    toggle.click()
+    main.get_by_role("link", name="Members").click()
+    expect(page).to_have_url(re.compile(r"/members$"))
+    expect(page.get_by_role("heading", level=1, name="Members")).to_be_visible()
