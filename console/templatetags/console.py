@@ -11,7 +11,8 @@ from django.core.signals import setting_changed
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 register = template.Library()
@@ -181,3 +182,67 @@ def field_widget(field: forms.BoundField, **attrs):
         attrs["aria-describedby"] = " ".join(described)
     attrs["class"] = f"{css} {attrs.pop('css', '')}".strip()
     return field.as_widget(attrs=attrs)
+
+
+CHECKED = mark_safe(" checked")
+DEFAULT_MARK = mark_safe(' <span class="role-choice-default">(default)</span>')
+
+
+@register.simple_tag
+def role_choice(
+    name: str,
+    id: str,
+    roles,
+    chosen=None,
+    legend: str = "",
+    hide_legend: bool = False,
+    default_id=None,
+    describe: bool = False,
+    hint: str = "",
+    errors=None,
+):
+    """One team role, chosen with radios: a member has exactly one role per team.
+
+    name: the field's name; id: prefix of the inputs' ids, unique on the page; roles: the team-role
+    catalogue; chosen: the checked role id; hide_legend: the legend is for screen readers only; default_id:
+    the team's default role, marked "(default)"; describe: each role's description under its name; hint:
+    text under the choices; errors: the field's errors. Python, not an included template: a team page has
+    one per row, and the include took a third of the page's time.
+    """
+    described = " ".join(part for part, shown in ((f"{id}-hint", hint), (f"{id}-error", errors)) if shown)
+    invalid = " is-invalid" if errors else ""
+    options = format_html_join(
+        "",
+        '<div class="form-check"><input class="form-check-input{}" type="radio" name="{}" value="{}" id="{}-{}"{}>'
+        '<label class="form-check-label" for="{}-{}">{}{}</label>{}</div>',
+        (
+            (
+                invalid,
+                name,
+                role.id,
+                id,
+                role.key,
+                CHECKED if role.id == chosen else "",
+                id,
+                role.key,
+                role.name,
+                DEFAULT_MARK if role.id == default_id else "",
+                format_html('<div class="form-text mt-0">{}</div>', role.description)
+                if describe and role.description
+                else "",
+            )
+            for role in roles
+        ),
+    )
+    error_text = " ".join(map(str, errors or ()))
+    return format_html(
+        '<fieldset class="role-choice"{}><legend class="{}">{}</legend>{}{}{}</fieldset>',
+        format_html(' aria-describedby="{}"', described) if described else "",
+        "visually-hidden" if hide_legend else "form-label",
+        legend,
+        options,
+        format_html('<div class="form-text" id="{}-hint">{}</div>', id, hint) if hint else "",
+        format_html('<div class="invalid-feedback d-block" id="{}-error" role="alert">{}</div>', id, error_text)
+        if errors
+        else "",
+    )
