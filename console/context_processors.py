@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from console.sessions import read_identity
+from console.views.access import RELATIONS_KEY
 
 THEME_COOKIE = "theme"
 THEMES = ("light", "dark", "system")
@@ -23,6 +24,7 @@ class NavItem:
     url_name: str
     icon: str
     match: tuple[str, ...] = ()
+    relation: str = ""  # shown only to those who hold it (when the session knows their permissions)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,19 @@ NAVIGATION: tuple[NavSection, ...] = (
         "Operations",
         (NavItem("Notifications", "notification_channel_list", "bell", match=("notification",)),),
     ),
+    NavSection(
+        "Settings",
+        (
+            NavItem("Organization", "organization_settings", "building"),
+            NavItem(
+                "Identity providers",
+                "identity_provider_list",
+                "key",
+                match=("identity_provider",),
+                relation="CanManageIdentityProviders",
+            ),
+        ),
+    ),
 )
 
 
@@ -61,13 +76,22 @@ def theme_choice(request) -> str:
     return value if value in THEMES else "system"
 
 
+def _relations(request) -> frozenset[str] | None:
+    """The caller's permissions as the session caches them (console.views.access), None when not known yet."""
+    cached = request.session.get(RELATIONS_KEY) if hasattr(request, "session") else None
+    return frozenset(cached.get("relations", ())) if isinstance(cached, dict) else None
+
+
 def _navigation(request) -> list[dict]:
     match = getattr(request, "resolver_match", None)
     current: str = (match.url_name if match else None) or ""
+    relations = _relations(request)
     sections = []
     for section in NAVIGATION:
         items = []
         for item in section.items:
+            if item.relation and relations is not None and item.relation not in relations:
+                continue  # not offered; the screen and the platform still refuse if reached
             try:
                 url = reverse(item.url_name)
             except NoReverseMatch:

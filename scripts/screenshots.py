@@ -81,7 +81,12 @@ def visit(page: Page, path: str, name: str, table: str = "") -> Stop:
     return Stop(name, table)
 
 
-SIGNED_OUT = [("/sign-up", "sign-up"), ("/forgot-password", "forgot-password"), ("/sign-in/code", "code")]
+SIGNED_OUT = [
+    ("/sign-up", "sign-up"),
+    ("/forgot-password", "forgot-password"),
+    ("/sign-in/code", "code"),
+    ("/sign-in/sso", "sso-sign-in"),
+]
 OWNER_PAGES = [
     ("/", "dashboard"),
     ("/members", "members", "member-table"),
@@ -100,6 +105,10 @@ OWNER_PAGES = [
     ("#rule-table", "rule-detail"),
     ("/notifications/rules/new", "rule-new"),
     ("/notifications/history", "history", "delivery-table"),
+    ("/settings/organization", "settings-organization"),
+    ("/settings/identity-providers", "identity-providers", "idp-table"),
+    ("#idp-table", "identity-provider-detail"),
+    ("/settings/identity-providers/new", "identity-provider-new"),
     ("/account", "account-profile"),
     ("/account/emails", "account-emails"),
     ("/account/security", "account-security"),
@@ -111,10 +120,11 @@ OWNER_PAGES = [
     ("/no-such-page", "not-found"),
 ]
 # A plain Member sees some of the same screens (read-only), and a refusal.
-MEMBER_SEES = ("dashboard", "members", "teams", "team-detail", "channels")
+MEMBER_SEES = ("dashboard", "members", "teams", "team-detail", "channels", "settings-organization")
 MEMBER_PAGES = [
     *((path, f"member-{name}", *table) for path, name, *table in OWNER_PAGES if name in MEMBER_SEES),
     ("/members/invitations", "member-forbidden"),
+    ("/settings/identity-providers", "member-identity-providers-forbidden"),
 ]
 
 

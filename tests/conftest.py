@@ -20,6 +20,7 @@ from console.client import transport
 from localplatform.identity.models import Member, Organization, Team, User
 from localplatform.identity.services import directory
 from localplatform.identity.services import teams as team_service
+from tests.localplatform.oidc_support import forge, oidc_issuer, real_idp  # noqa: F401  (fixtures: SSO tests)
 
 PASSWORD = "correct-horse-battery"
 

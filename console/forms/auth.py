@@ -156,6 +156,20 @@ class EmailForm(PlatformForm):
     )
 
 
+class SsoForm(PlatformForm):
+    """The work email whose domain names the organization's identity provider (GET /auth/sso/start)."""
+
+    email = forms.EmailField(
+        label="Work email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+        error_messages={
+            "required": "Enter your work email.",
+            "invalid": "Enter an email address like ada@example.com.",
+        },
+    )
+
+
 class SignUpForm(PlatformForm):
     given_name = forms.CharField(
         label="First name",

@@ -168,3 +168,11 @@ class ListQuery(forms.Form):
                 )
             )
         return chips
+
+
+class MarkerQuery(ListQuery):
+    """?marker=…: a list the platform pages by marker (§1.8) and that neither sorts nor searches."""
+
+    marker_paging = True
+    searchable = False
+    page_size = 50

@@ -9,7 +9,7 @@ from django.forms.utils import ErrorDict
 
 from console.client.models.notifications import CHANNEL_TYPES, Channel
 from console.forms.base import PlatformForm, set_choices
-from console.forms.lists import ID, ListQuery
+from console.forms.lists import ID, MarkerQuery
 
 SEVERITIES = [("critical", "Critical"), ("error", "Error"), ("warning", "Warning"), ("info", "Info")]
 MAX_HEADERS = 20
@@ -21,14 +21,6 @@ TYPE_FIELDS = {
     "rootly": ["token", "alert_source_url"],
 }
 DELIVERY_STATUSES = ("pending", "delivering", "delivered", "failed", "skipped")
-
-
-class MarkerQuery(ListQuery):
-    """?marker=…: the notification lists page by the platform's marker (§1.8); none sorts or searches."""
-
-    marker_paging = True
-    searchable = False
-    page_size = 50
 
 
 class DeliveryQuery(MarkerQuery):

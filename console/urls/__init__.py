@@ -3,7 +3,7 @@
 The local platform is mounted at /api/v1/ by string, never imported, and only when it is embedded.
 """
 
-from django.conf import settings
+import django.conf
 from django.urls import include, path
 
 import console.converters  # noqa: F401  (registers <id:...>)
@@ -16,8 +16,9 @@ urlpatterns = [
     path("", include("console.urls.roles")),
     path("", include("console.urls.teams")),
     path("", include("console.urls.notifications")),
+    path("", include("console.urls.settings")),
 ]
-if settings.LAKESAIL_EMBEDDED_PLATFORM:
+if django.conf.settings.LAKESAIL_EMBEDDED_PLATFORM:  # (console.urls.settings is a module of this package)
     urlpatterns.insert(0, path("", include("localplatform.api.urls")))
 
 handler403 = "console.views.errors.forbidden"

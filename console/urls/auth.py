@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from console.views import auth, mailbox, password, sign_in_steps, signup, theme
+from console.views import auth, mailbox, password, sign_in_steps, signup, sso, theme
 
 urlpatterns = [
     path("sign-in", auth.sign_in, name="sign_in"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("sign-in/code", sign_in_steps.sign_in_code, name="sign_in_code"),
     path("sign-in/code/verify", sign_in_steps.sign_in_code_verify, name="sign_in_code_verify"),
     path("sign-in/mfa", sign_in_steps.sign_in_mfa, name="sign_in_mfa"),
+    path("sign-in/sso", sso.sign_in_sso, name="sso_sign_in"),
+    path("sign-in/sso/callback", sso.sso_callback, name="sso_callback"),
     path("sign-up", signup.signup_create, name="signup_create"),
     path("sign-up/check-email", signup.signup_done, name="signup_done"),
     path("verify-email", signup.email_verify, name="email_verify"),

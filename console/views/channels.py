@@ -17,7 +17,8 @@ from console.client.models.notifications import (
     Owner,
 )
 from console.forms.base import PlatformForm
-from console.forms.notifications import ChannelForm, EnabledForm, MarkerQuery
+from console.forms.lists import MarkerQuery
+from console.forms.notifications import ChannelForm, EnabledForm
 from console.htmx import navigate, render_fragment, render_page, targets
 from console.requests import SignedInRequest
 from console.tables import Column, Empty, Table

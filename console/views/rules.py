@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from console.client import notifications as client
 from console.client.errors import Conflict, PlatformError, ValidationFailed
 from console.client.models.notifications import Channel, NotificationIncluded, Owner, Rule
-from console.forms.notifications import EnabledForm, MarkerQuery
+from console.forms.lists import MarkerQuery
+from console.forms.notifications import EnabledForm
 from console.forms.rules import RuleForm
 from console.htmx import navigate, render_fragment, render_page, targets
 from console.requests import SignedInRequest

@@ -202,6 +202,8 @@
 
   // Busy state on every submit: the form (or the button that posts on its own) is marked busy, the pressed
   // button spins, and every submit button waits, so nothing is sent twice.
+  var busyFocus = null; // the submit button that had the focus when its form was made busy
+
   function setBusy(elt, busy, submitter) {
     if (!elt || !elt.tagName || (!busy && !elt.hasAttribute("aria-busy"))) return;
     var buttons =
@@ -211,6 +213,7 @@
     if (elt.tagName === "FORM" || buttons.length) elt.toggleAttribute("aria-busy", busy);
     Array.prototype.forEach.call(buttons, function (button) {
       if (busy) {
+        if (button === document.activeElement) busyFocus = button; // disabling it drops the focus to <body>
         button.dataset.wasDisabled = button.disabled ? "1" : "";
         button.disabled = true;
       } else if (!button.dataset.wasDisabled) {
@@ -249,6 +252,9 @@
   function onBeforeSwap(event) {
     var target = event.detail.target;
     var active = document.activeElement;
+    // A submit button that had the focus lost it when it was made busy: it still counts as where the user was.
+    if ((!active || active === document.body) && busyFocus && document.contains(busyFocus)) active = busyFocus;
+    busyFocus = null;
     before.focusIn = target && active && active !== document.body && target.contains(active) ? target.id : null;
     before.announce = target && target.getAttribute("data-announce");
   }

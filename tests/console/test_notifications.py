@@ -6,7 +6,7 @@ import httpx
 import pytest
 from django.test import Client
 
-from console.forms.notifications import MarkerQuery
+from console.forms.lists import MarkerQuery
 from localplatform.identity.services import directory, teams
 from localplatform.notifications.models import Channel, Delivery, Rule
 from tests.client.support import assert_kept, error_response, faults, on, writes_fail

@@ -12,6 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
+from playwright.sync_api import Page
 
 from localplatform.identity.models import Member
 from localplatform.identity.services import directory, invitations
@@ -103,3 +104,37 @@ def demo(catalogue, live_server):
         owner, "new.analyst@acme.test", [directory.role("member").id], [], "managed", "Welcome!", live_server.url
     )
     return (OWNER, settings.LAKESAIL_DEMO_PASSWORD), (MEMBER, settings.LAKESAIL_DEMO_PASSWORD)
+
+
+PHONE_SIZE = {"width": 390, "height": 844}
+SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.fixture
+def shoot_both(request):
+    """shoot_both(page, name): full-page screenshots, light and dark, at the test's size and on a 390 px phone.
+
+    Saved as <the test module's SHOTS folder>/<name>[-phone]-<theme>.png; on the phone the page must not scroll
+    sideways.
+    """
+    shots = request.module.SHOTS
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def _shoot(page: Page, name: str) -> None:
+        page.wait_for_load_state()  # a click may still be navigating: the document must be there
+        page.evaluate("window.scrollTo(0, 0)")  # else the sticky top bar is drawn where the page was scrolled to
+        original = page.evaluate("document.documentElement.getAttribute('data-bs-theme')")
+        desktop = page.viewport_size
+        for size, suffix in ((desktop, ""), (PHONE_SIZE, "-phone")):
+            page.set_viewport_size(size)
+            for theme in ("light", "dark"):
+                page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{theme}')")
+                page.wait_for_timeout(350)  # let colour transitions finish
+                page.screenshot(path=str(shots / f"{name}{suffix}-{theme}.png"), full_page=True)
+            if suffix:
+                assert page.evaluate(SIDEWAYS) <= 0, f"{name} scrolls sideways at 390 px"
+        page.set_viewport_size(desktop)
+        page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{original or 'light'}')")
+        page.wait_for_timeout(350)
+
+    return _shoot

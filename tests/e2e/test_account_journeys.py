@@ -19,35 +19,6 @@ pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "account"
 SIGN_IN = re.compile(r"/sign-in(\?.*)?$")
 NEW_PASSWORD = "a-brand-new-password"
-PHONE = {"width": 390, "height": 844}
-SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-@pytest.fixture
-def shoot_both():
-    """shoot_both(page, name): full-page screenshots, light and dark, at the test's size and on a 390 px phone.
-
-    Saved as var/screenshots/account/<name>[-phone]-<theme>.png; on the phone the page must not scroll sideways.
-    """
-    SHOTS.mkdir(parents=True, exist_ok=True)
-
-    def _shoot(page: Page, name: str) -> None:
-        page.wait_for_load_state()  # a click may still be navigating: the document must be there
-        original = page.evaluate("document.documentElement.getAttribute('data-bs-theme')")
-        desktop = page.viewport_size
-        for size, suffix in ((desktop, ""), (PHONE, "-phone")):
-            page.set_viewport_size(size)
-            for theme in ("light", "dark"):
-                page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{theme}')")
-                page.wait_for_timeout(350)  # let colour transitions finish
-                page.screenshot(path=str(SHOTS / f"{name}{suffix}-{theme}.png"), full_page=True)
-            if suffix:
-                assert page.evaluate(SIDEWAYS) <= 0, f"{name} scrolls sideways at 390 px"
-        page.set_viewport_size(desktop)
-        page.evaluate(f"document.documentElement.setAttribute('data-bs-theme', '{original or 'light'}')")
-        page.wait_for_timeout(350)
-
-    return _shoot
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.e2e.test_sign_in import sign_in
 
 pytestmark = pytest.mark.e2e
 
-LISTS = {"members", "invitations", "teams", "team-detail", "channels", "rules", "history"}
+LISTS = {"members", "invitations", "teams", "team-detail", "channels", "rules", "history", "identity-providers"}
 # Marks the controls of a table's rows that a user is meant to see: not inside a closed dialog or a closed
 # disclosure (its summary excepted); returns how many cells lack the column label.
 MARK_CONTROLS = """table => {

@@ -27,6 +27,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from localplatform.sso.services import identity_providers as providers
+
 CALLBACK = "http://testserver/sign-in/sso/callback"  # the allow-list entry of the `api` fixture's origin
 
 
@@ -199,3 +201,23 @@ class Forge:
 def pkce_matches(verifier: str, challenge: str) -> bool:
     digest = hashlib.sha256(verifier.encode()).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=") == challenge
+
+
+@pytest.fixture
+def forge():
+    with Forge() as provider:
+        yield provider
+
+
+@pytest.fixture
+def real_idp(cast, oidc_issuer):
+    """The real provider, added to Acme by auto-setup: claims acme.test, provisions new people."""
+    return providers.auto_setup(
+        cast.org,
+        cast.owner.member,
+        name="Local OIDC",
+        provider_url=oidc_issuer,
+        redirect_uris=[CALLBACK],
+        email_domains=["acme.test"],
+        auto_provision=True,
+    )

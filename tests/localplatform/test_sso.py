@@ -32,26 +32,6 @@ from tests.localplatform.oidc_support import (
 
 
 @pytest.fixture
-def real_idp(cast, oidc_issuer):
-    """The real provider, added to Acme by auto-setup: claims acme.test, provisions new people."""
-    return providers.auto_setup(
-        cast.org,
-        cast.owner.member,
-        name="Local OIDC",
-        provider_url=oidc_issuer,
-        redirect_uris=[CALLBACK],
-        email_domains=["acme.test"],
-        auto_provision=True,
-    )
-
-
-@pytest.fixture
-def forge():
-    with Forge() as provider:
-        yield provider
-
-
-@pytest.fixture
 def forged_idp(cast, forge):
     return providers.create_provider(
         cast.org,
