@@ -467,7 +467,17 @@
     if (!source) return;
     var text = Array.prototype.map.call(source.querySelectorAll("code"), function (node) { return node.textContent; }).join("\n");
     navigator.clipboard.writeText(text || source.textContent).then(function () {
-      button.textContent = button.getAttribute("data-copied-label") || "Copied";
+      // Says so on the button and to screen readers, then the button reads "Copy" again.
+      if (!button.dataset.copyLabel) button.dataset.copyLabel = button.innerHTML;
+      var copied = button.getAttribute("data-copied-label") || "Copied";
+      button.textContent = copied;
+      var region = document.getElementById("announcer");
+      if (region) region.textContent = copied;
+      window.clearTimeout(button.copyTimer);
+      button.copyTimer = window.setTimeout(function () {
+        button.innerHTML = button.dataset.copyLabel;
+        if (region && region.textContent === copied) region.textContent = "";
+      }, 2000);
     });
   });
 })();

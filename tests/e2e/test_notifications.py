@@ -243,7 +243,9 @@ def test_a_failed_delivery_redelivered_from_the_history_drawer(page: Page, cast,
         axe_check(page)
         drawer.get_by_role("button", name="Copy payload").click()
         expect(drawer.get_by_role("button", name="Copied")).to_be_visible()
+        expect(page.locator("#announcer")).to_have_text("Copied")  # said to screen readers too
         assert '"type": "notification.test"' in page.evaluate("navigator.clipboard.readText()")
+        expect(drawer.get_by_role("button", name="Copy payload")).to_be_visible()  # back after 2 s
 
         drawer.get_by_role("button", name="Redeliver now").click()
         expect(drawer.locator(".card-header .badge-status")).to_have_text("Delivered")
