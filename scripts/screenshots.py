@@ -92,6 +92,9 @@ OWNER_PAGES = [
     ("/members", "members", "member-table"),
     ("/members?q=owner&status=active", "members-filtered", "member-table"),  # then the Owner: in every team
     ("#member-table", "member-detail"),
+    ("/members?q=aisha", "members-search", "member-table"),  # then a managed Member: account administration
+    ("#member-table", "member-admin"),
+    ("/members/new", "member-create"),
     ("/members/invitations", "invitations", "invitation-table"),
     ("/roles", "roles"),
     ("/roles/permissions", "permissions"),
@@ -171,6 +174,14 @@ def dialogs_of(page: Page, stop: str) -> Iterator[Stop]:
         open_dialog(page, page.get_by_role("link", name="Invite members"))
         yield Stop("members-invite-dialog", full_page=False)
         close_dialog(page)
+    elif stop == "member-admin":
+        page.get_by_role("button", name="Issue temporary password").click()
+        expect(page.locator("dialog[open]")).to_be_visible()
+        yield Stop("member-admin-password-dialog", full_page=False)
+        close_dialog(page)
+        page.get_by_role("link", name=re.compile("^Edit")).click()
+        expect(page.get_by_label("First name")).to_be_focused()
+        yield Stop("member-admin-profile-edit")
     elif stop == "roles":
         page.locator("main table a").first.click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -86,14 +86,10 @@ def split_emails(text: str) -> list[str]:
     return list(seen.values())
 
 
-class InviteForm(PlatformForm):
-    """Invite up to 20 addresses with the same organization roles, team placements and account type."""
+class PlacementForm(PlatformForm):
+    """Organization roles and team placements for someone new (invite, create user): the roles this caller may
+    grant (Owner only by Owners), a break-glass grant confirmed, and at most one team role per team."""
 
-    emails = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
-        label="Email addresses",
-        help_text=f"Up to {MAX_EMAILS}, separated by commas or new lines. Each gets its own invitation.",
-    )
     roles = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -102,14 +98,6 @@ class InviteForm(PlatformForm):
     )
     confirm_break_glass = forms.BooleanField(
         required=False, label="I understand this grants unrestricted access to the whole organization."
-    )
-    account_type = forms.ChoiceField(
-        choices=[("managed", "Managed: the organization administers the account"), ("external", "External")],
-        initial="managed",
-        label="Account type",
-    )
-    message = forms.CharField(
-        required=False, max_length=1023, label="Personal message", widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, data=None, *, roles, teams, team_roles, owner: bool):
@@ -130,6 +118,39 @@ class InviteForm(PlatformForm):
     def team_fields(self):
         return [self[f"team_{summary.team.id}"] for summary in self.teams]
 
+    def clean(self):
+        data = super().clean()
+        if set(data.get("roles") or ()) & self.break_glass and not data.get("confirm_break_glass"):
+            self.add_error("confirm_break_glass", "Confirm that you mean to grant a break-glass role.")
+        return data
+
+    def placements(self) -> list[dict]:
+        return [
+            {"teamId": summary.team.id, "roleIds": [self.cleaned_data[f"team_{summary.team.id}"]]}
+            for summary in self.teams
+            if self.cleaned_data.get(f"team_{summary.team.id}")
+        ]
+
+
+class InviteForm(PlacementForm):
+    """Invite up to 20 addresses with the same organization roles, team placements and account type."""
+
+    field_order = ["emails", "roles", "confirm_break_glass", "account_type", "message"]
+
+    emails = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
+        label="Email addresses",
+        help_text=f"Up to {MAX_EMAILS}, separated by commas or new lines. Each gets its own invitation.",
+    )
+    account_type = forms.ChoiceField(
+        choices=[("managed", "Managed: the organization administers the account"), ("external", "External")],
+        initial="managed",
+        label="Account type",
+    )
+    message = forms.CharField(
+        required=False, max_length=1023, label="Personal message", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
     def clean_emails(self):
         emails = split_emails(self.cleaned_data["emails"])
         if not emails:
@@ -145,19 +166,6 @@ class InviteForm(PlatformForm):
         if bad:
             raise ValidationError(f"Not an email address: {', '.join(bad)}.")
         return emails
-
-    def clean(self):
-        data = super().clean()
-        if set(data.get("roles") or ()) & self.break_glass and not data.get("confirm_break_glass"):
-            self.add_error("confirm_break_glass", "Confirm that you mean to grant a break-glass role.")
-        return data
-
-    def placements(self) -> list[dict]:
-        return [
-            {"teamId": summary.team.id, "roleIds": [self.cleaned_data[f"team_{summary.team.id}"]]}
-            for summary in self.teams
-            if self.cleaned_data.get(f"team_{summary.team.id}")
-        ]
 
 
 class AcceptForm(PlatformForm):

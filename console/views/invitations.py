@@ -104,11 +104,7 @@ def member_invite(request: SignedInRequest):
     access = access_of(request)
     if not access.manage_users:
         raise Forbidden("Only Owners and Admins can invite members.")
-    options = {
-        "roles": [summary.role for summary in list_roles(request.platform).items],
-        "team_roles": team_roles(request.platform),
-        "teams": list_teams(request.platform).items,
-    }
+    options = placement_options(request.platform)
     data = request.POST if request.method == "POST" else None
     form = InviteForm(data, **options, owner=access.owner)
     if form.is_valid():
@@ -121,6 +117,15 @@ def member_invite(request: SignedInRequest):
     context = {"form": form, "access": access}
     status = 422 if form.errors else 200
     return render_page(request, "console/invitations/invite.html", context, partials="invite-form", status=status)
+
+
+def placement_options(platform: Platform) -> dict:
+    """What a PlacementForm offers (invite, create user): GET /org/roles, /org/team-roles and /org/teams."""
+    return {
+        "roles": [summary.role for summary in list_roles(platform).items],
+        "team_roles": team_roles(platform),
+        "teams": list_teams(platform).items,
+    }
 
 
 def send_invitations(request, form) -> tuple[list[str], dict[str, str]]:

@@ -1,6 +1,7 @@
 """Members: the directory (search, filters, sort, paging, bulk actions) and one member's detail."""
 
 import re
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.urls import NoReverseMatch, reverse
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from console.client.errors import Conflict, Forbidden, NotFound, PlatformError, Unavailable, ValidationFailed
 from console.client.members import describe_member, list_members, remove_member, replace_member_roles
 from console.client.teams import list_teams
+from console.client.users import describe_user
 from console.forms.base import UNREACHABLE
 from console.forms.members import MemberQuery, RolesForm
 from console.htmx import navigate, render_page, targets
@@ -123,32 +125,51 @@ def report_bulk(request, action, done, failed) -> None:
 @require_safe
 @signed_in
 def member_detail(request: SignedInRequest, member_id: str):
-    """GET /org/members/{member}: profile, roles (with the editor when allowed), teams, remove."""
+    """GET /org/members/{member}, and GET /users/{user} for those who administer the account: two calls."""
     return render_detail(request, describe_member(request.platform, member_id))
 
 
-def render_detail(request, detail, *, roles_form=None, remove_error=None, status=200):
+@dataclass(frozen=True)
+class Refusal:
+    """The platform's refusal of an action on the member page, shown in the card the action belongs to."""
+
+    card: str  # "membership", "account" or "remove"
+    message: str
+
+
+def render_detail(request, detail, *, roles_form=None, profile_form=None, refusal=None, status=200):
     access = access_of(request)
+    member = detail.member
     holds_owner = any(role.key == "owner" for role in detail.roles)
-    is_self = detail.member.id == access.member_id
-    # Only Owners change any role of another Owner (§1.13): no editor for anyone else.
+    is_self = member.id == access.member_id
+    # Only Owners change any role of another Owner, or administer their membership and account (§1.13).
     owner_only = holds_owner and not access.owner and not is_self
     if roles_form is None and access.assign_roles and not owner_only:
         roles_form = RolesForm(roles=detail.included.roles, owner=access.owner, initial_roles=detail.role_ids)
+    administer = access.manage_users and not owner_only and not is_self
+    managed = member.account_type == "managed"
     context = {
         "detail": detail,
-        "member": detail.member,
+        "member": member,
         "access": access,
         "roles_form": roles_form,
-        "remove_error": remove_error,
-        "remove_url": reverse("member_remove", args=[detail.member.id]),
+        "profile_form": profile_form,
+        "refusal": refusal,
+        "refused": {refusal.card: f"{refusal.card}-refusal"} if refusal else {},  # for aria-describedby
+        "remove_url": reverse("member_remove", args=[member.id]),
         "team_links": resolves("team_detail"),
         "is_self": is_self,
         "owner_only": owner_only and access.assign_roles,
+        "owner_guarded": owner_only and access.manage_users,
+        # Membership (§3.13.4) and the account (§3.3.12-3.3.17): the account only when the organization manages it.
+        "administer": administer,
+        "account": describe_user(request.platform, member.user_id) if administer and managed else None,
+        "edit_profile": administer and managed,
         # Removing another Owner takes an Owner (§1.13); anyone may leave (the platform keeps the last Owner).
         "can_remove": is_self or (access.manage_users and not owner_only),
     }
-    return render_page(request, "console/members/detail.html", context, partials="roles-card", status=status)
+    partials = {"roles-card": "roles-card", "profile-card": "profile-card"}
+    return render_page(request, "console/members/detail.html", context, partials=partials, status=status)
 
 
 @require_POST
@@ -179,11 +200,11 @@ def member_remove(request: SignedInRequest, member_id: str):
     try:
         remove_member(request.platform, member_id)
     except Conflict as error:  # the last Owner
-        return render_detail(request, detail, remove_error=error.message, status=409)
+        return render_detail(request, detail, refusal=Refusal("remove", error.message), status=409)
     except Forbidden as error:
         if error.code != "owner_role_required":
             raise
-        return render_detail(request, detail, remove_error=error.message, status=403)
+        return render_detail(request, detail, refusal=Refusal("remove", error.message), status=403)
     messages.success(request, f"{detail.member.display_name} was removed from the organization.")
     if member_id == access_of(request).member_id:
         return navigate(request, reverse("dashboard"), reload=True)  # the platform revoked this login: sign-in follows

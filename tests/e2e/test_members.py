@@ -216,7 +216,7 @@ def test_last_owner_cannot_be_removed_or_demoted(page: Page, cast, live_server, 
 
     page.get_by_role("button", name="Leave").click()
     page.get_by_role("dialog").get_by_role("button", name="Leave").click()
-    expect(page.locator("#remove-error")).to_contain_text(re.compile("owner", re.I))
+    expect(page.locator("#remove-refusal")).to_contain_text(re.compile("owner", re.I))
     axe_check(page)
     both_themes(page, snap, "detail-last-owner-remove")
     assert cast.owner.member.roles.filter(key="owner").exists()
