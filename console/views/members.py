@@ -91,7 +91,7 @@ def member_bulk(request: SignedInRequest):
         form.add_error(None, UNREACHABLE)
     context = {"action": action, "details": details, "form": form, "next": back, "access": access}
     status = 422 if form.errors else 200
-    return render_page(request, "console/members/bulk.html", context, partials="bulk-dialog", status=status)
+    return render_page(request, "console/members/bulk.html", context, partials="bulk-content", status=status)
 
 
 def apply_bulk(request, action, details, form) -> tuple[list[str], list[str], set[str]]:

@@ -349,10 +349,10 @@ def test_bulk_dialog_is_an_htmx_partial(signed_in, cast):
     response = client.post(
         "/members/bulk",
         {"action": "roles", "member": [cast.member.member.id]},
-        headers={"HX-Request": "true", "HX-Target": "bulk-dialog"},
+        headers={"HX-Request": "true", "HX-Target": "bulk-content"},
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<dialog class="console-dialog console-dialog-wide" id="bulk-dialog"')
+    assert re.match(r'\s*<div id="bulk-content">\s*<form id="bulk-confirm"', html)
     assert "Change the roles of 1 member" in html and "Mia Member" in html
 
 
