@@ -26,8 +26,8 @@ class MemberProfileForm(ProfileForm):
             self.fields[name].widget.attrs["autocomplete"] = "off"
             self.fields[name].error_messages["required"] = f"Enter their {str(self.fields[name].label).lower()}."
         self.fields["display_name"].help_text = "How others see them in LakeSail."
-        if not self.is_bound:  # the card turned into this form: typing starts at once
-            self.fields["given_name"].widget.attrs["autofocus"] = True
+        if not self.is_bound:  # the card turned into this form: typing starts at once (console.js focuses it)
+            self.fields["given_name"].widget.attrs["data-swap-focus"] = ""
         if not with_email:
             del self.fields["email"]
 

@@ -140,7 +140,7 @@ def test_edit_turns_the_card_into_a_form_in_place(signed_in, cast):
     html = response.content.decode()
     assert html.lstrip().startswith('<section class="card mb-3" id="profile-card"')
     assert 'value="Mia"' in html and 'value="member@acme.test"' in html and "Save profile" in html
-    assert re.search(r'name="given_name"[^>]*autofocus', html)
+    assert re.search(r'name="given_name"[^>]*data-swap-focus', html)
 
 
 def test_saving_names_patches_the_membership(signed_in, cast):

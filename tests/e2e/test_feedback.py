@@ -162,6 +162,10 @@ def test_a_dialogs_cancel_leaves_its_buttons_ready_for_next_time(page: Page, cas
 def test_a_dialog_opens_at_once_while_its_form_loads_and_its_submit_is_busy(page: Page, cast):
     page.goto("/members")
     sign_in(page, cast.owner.email, cast.owner.password)
+    # The sign-in's redirect must have landed: a route set while the page navigates can miss the new document's
+    # requests (CI once saw the invite form's GET reach the server unseen by the route and the request events).
+    expect(page.get_by_role("heading", name="Members", level=1)).to_be_visible()
+    page.wait_for_load_state("load")
     held = Held(page, "**/members/invite", "GET")
     page.get_by_role("link", name="Invite members").click()
     dialog = page.locator("dialog#invite-dialog")
