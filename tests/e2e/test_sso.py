@@ -54,7 +54,7 @@ def test_add_the_provider_by_url_test_it_and_sign_in_through_it(
     expect(page.get_by_text("Set up from its URL by dynamic client registration")).to_be_visible()
 
     page.get_by_role("button", name="Test connection").click()
-    expect(page.get_by_text("Test passed")).to_be_visible()
+    expect(page.get_by_text("Test passed", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Test connection")).to_be_focused()  # focus stays where it was
     shoot_both(page, "identity-provider-detail")
     axe_check(page)
