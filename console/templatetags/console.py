@@ -30,6 +30,12 @@ def icon(name: str, label: str = "", css: str = ""):
     return format_html(svg, classes, href)
 
 
+@register.filter
+def with_id(link, row_id) -> str:
+    """A row's URL from its table's console.tables.RowLink: {{ table.extra.remove_link|with_id:row.member.id }}."""
+    return link.with_id(row_id)
+
+
 def _as_datetime(value) -> datetime | None:
     if isinstance(value, datetime):
         return value
