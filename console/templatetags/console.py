@@ -268,3 +268,25 @@ def role_choice(
         if errors
         else "",
     )
+
+
+@register.simple_tag
+def role_pills(roles):
+    """A row's roles as pills, break-glass ones marked, or "No role". A tag, not a {% for %}: it runs for every row."""
+    if not roles:
+        return NO_ROLE
+    pill = '<span class="role-pill{}">{}</span> '
+    return SafeString("".join(format_html(pill, BREAK_GLASS if role.break_glass else "", role.name) for role in roles))
+
+
+@register.simple_tag
+def team_links(summaries, path: str):
+    """Links to teams (TeamSummary list), comma-separated, or a dash; `path` is the team link prefix (link_prefix)."""
+    if not summaries:
+        return NO_TEAM
+    return SafeString(", ".join(format_html('<a href="{}{}">{}</a>', path, s.team.id, s.team.name) for s in summaries))
+
+
+BREAK_GLASS = " is-break-glass"
+NO_ROLE = mark_safe('<span class="cell-secondary">No role</span>')
+NO_TEAM = mark_safe('<span class="cell-secondary">—</span>')
