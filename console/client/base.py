@@ -115,7 +115,9 @@ class Platform:
         self.calls += 1
         started = time.monotonic()
         try:
-            response = transport.client().request(method, path, params=params, json=body, headers=headers)
+            # The URL the proof names, absolute; a query written into the path (the SSO callback's) goes along.
+            url = transport.platform_url(path) + (f"?{path.split('?', 1)[1]}" if "?" in path else "")
+            response = transport.client().request(method, url, params=params, json=body, headers=headers)
         except httpx.TimeoutException as exc:
             self._log(method, path, "timeout", started)
             raise Unavailable(f"The platform did not answer in time ({type(exc).__name__}).", code="timeout") from None
