@@ -290,3 +290,15 @@ def team_links(summaries, path: str):
 BREAK_GLASS = " is-break-glass"
 NO_ROLE = mark_safe('<span class="cell-secondary">No role</span>')
 NO_TEAM = mark_safe('<span class="cell-secondary">—</span>')
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context, table):
+    """Every row of a console.tables.Table through its row partial, found once for the table (an {% include %}
+    in a {% for %} looks it up and pushes its state again for every row)."""
+    template = context.template.engine.get_template(table.row)
+    rows = []
+    for row in table.rows:
+        with context.push(row=row):
+            rows.append(template.render(context))
+    return SafeString("".join(rows))
