@@ -94,6 +94,7 @@ def team_list(request: SignedInRequest):
             reverse("team_create") if can_create else "",
             "Create team",
         ),
+        extra={"team_path": link_prefix("team_detail")},
         noun=("team", "teams"),
     )
     table.filtered_empty = Empty(
