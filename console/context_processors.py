@@ -4,9 +4,10 @@ Must work for any request, including error pages rendered without a session or a
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from console.sessions import read_identity
 from console.views.access import RELATIONS_KEY
@@ -14,6 +15,7 @@ from console.views.access import RELATIONS_KEY
 THEME_COOKIE = "theme"
 THEMES = ("light", "dark", "system")
 THEME_LABELS = {"light": ("Light", "sun"), "dark": ("Dark", "moon-stars"), "system": ("System", "circle-half")}
+THEME_OPTIONS = tuple({"value": v, "label": THEME_LABELS[v][0], "icon": THEME_LABELS[v][1]} for v in THEMES)
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,15 @@ def _relations(request) -> frozenset[str] | None:
     return frozenset(cached.get("relations", ())) if isinstance(cached, dict) else None
 
 
-def _navigation(request) -> list[dict]:
+def _navigation(request) -> tuple[dict, ...]:
     match = getattr(request, "resolver_match", None)
     current: str = (match.url_name if match else None) or ""
-    relations = _relations(request)
+    return _sections(current, _relations(request), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=256)
+def _sections(current: str, relations: frozenset[str] | None, script_prefix: str, urlconf) -> tuple[dict, ...]:
+    """The sidebar for one screen and set of permissions: built once, not on every page (templates only read it)."""
     sections = []
     for section in NAVIGATION:
         items = []
@@ -93,15 +100,15 @@ def _navigation(request) -> list[dict]:
             if item.relation and relations is not None and item.relation not in relations:
                 continue  # not offered; the screen and the platform still refuse if reached
             try:
-                url = reverse(item.url_name)
+                url = reverse(item.url_name, urlconf=urlconf)
             except NoReverseMatch:
                 continue
             prefixes = item.match or (item.url_name,)
             active = any(current == p or current.startswith(f"{p}_") for p in prefixes)
             items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
         if items:
-            sections.append({"label": section.label, "items": items})
-    return sections
+            sections.append({"label": section.label, "items": tuple(items)})
+    return tuple(sections)
 
 
 def dev_mailbox() -> bool:
@@ -122,7 +129,7 @@ def console(request):
             "choice": choice,
             # "system" renders light; console.js switches to dark before the first paint when the OS asks.
             "initial": "light" if choice == "system" else choice,
-            "options": [{"value": v, "label": THEME_LABELS[v][0], "icon": THEME_LABELS[v][1]} for v in THEMES],
+            "options": THEME_OPTIONS,
         },
         "navigation": _navigation(request),
         # A snapshot of GET /me taken at sign-in (console.sessions.Identity); None when signed out.

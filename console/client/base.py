@@ -115,7 +115,8 @@ class Platform:
         self.calls += 1
         started = time.monotonic()
         try:
-            response = transport.client().request(method, path, params=params, json=body, headers=headers)
+            url = request_url(path)
+            response = transport.client().request(method, url, params=params, json=body, headers=headers)
         except httpx.TimeoutException as exc:
             self._log(method, path, "timeout", started)
             raise Unavailable(f"The platform did not answer in time ({type(exc).__name__}).", code="timeout") from None
@@ -202,6 +203,14 @@ def refreshing(session) -> Iterator[None]:
         lock = _session_locks.setdefault(session.session_key or "", threading.Lock())
     with lock:
         yield
+
+
+def request_url(path: str) -> str:
+    """Where a call goes: the absolute URL its proof names (a query written into the path, the SSO callback's,
+    goes along); a URL outside the API (the local outbox) as it is."""
+    if "://" in path:
+        return path
+    return transport.platform_url(path) + (f"?{path.split('?', 1)[1]}" if "?" in path else "")
 
 
 def _code(response: httpx.Response) -> str | None:

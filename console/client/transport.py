@@ -4,6 +4,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from importlib.metadata import PackageNotFoundError, version
 from typing import cast
@@ -121,19 +122,34 @@ class EmbeddedTransport(httpx.WSGITransport):
 def addressed(url: httpx.URL) -> httpx.URL:
     """Where an in-process request goes: the browser's origin during a console request, else the embedded host."""
     origin = _browser_origin.get()
-    if origin is not None:
-        scheme, host = origin
-        return url.copy_with(scheme=scheme, netloc=host.encode("ascii"))
-    return url.copy_with(netloc=embedded_host().encode("ascii"))
+    scheme, host = origin if origin is not None else (url.scheme, embedded_host())
+    if url.scheme == scheme and url.netloc == host.encode("ascii"):
+        return url  # already addressed (Platform sends the URL it signed, platform_url())
+    return url.copy_with(scheme=scheme, netloc=host.encode("ascii"))
 
 
 def platform_url(path: str) -> str:
     """The URL of a call to `path` as the platform sees it, without query or fragment: a DPoP proof's `htu` (§1.4).
 
     Over HTTP, LAKESAIL_API_URL + path; in-process, where EmbeddedTransport.address() sends the request.
+    Platform requests this very URL, so the transport has nothing left to rewrite.
     """
-    url = httpx.URL(f"{base_url().rstrip('/')}/{path.lstrip('/')}").copy_with(query=None, fragment=None)
-    return str(url if settings.LAKESAIL_API_URL else addressed(url))
+    api_url = settings.LAKESAIL_API_URL
+    origin = None if api_url else _browser_origin.get()
+    host = embedded_host() if not api_url and origin is None else None
+    return _platform_url(path, api_url, origin, host)
+
+
+@lru_cache(maxsize=1024)
+def _platform_url(path: str, api_url: str, origin: tuple[str, str] | None, host: str | None) -> str:
+    """platform_url(), parsed once per path and origin (an httpx.URL costs tens of microseconds to build)."""
+    url = httpx.URL(f"{(api_url or EMBEDDED_BASE_URL).rstrip('/')}/{path.lstrip('/')}").copy_with(
+        query=None, fragment=None
+    )
+    if api_url:
+        return str(url)
+    scheme, netloc = origin if origin is not None else (url.scheme, host or EMBEDDED_HOST)
+    return str(url.copy_with(scheme=scheme, netloc=netloc.encode("ascii")))
 
 
 # The embedded platform's database connections of each thread, between its requests.

@@ -14,6 +14,7 @@ from console.client.teams import add_team_member, remove_team_member, replace_te
 from console.forms.teams import TeamMemberAddForm, TeamMemberRolesForm
 from console.htmx import navigate, render_fragment
 from console.requests import SignedInRequest
+from console.tables import row_link
 from console.views.decorators import signed_in
 from console.views.teams import DETAIL, candidates, ranked, render_detail, team_roles
 
@@ -71,7 +72,7 @@ def team_member_roles(request: SignedInRequest, team_id, member_id):
         return render_detail(request, team_id, refused=refused, status=422)
     context = {
         "row": membership_in(detail, team_id),
-        "team_id": team_id,
+        "roles_link": row_link("team_member_roles", team_id),
         "team_roles": ranked(detail.included.team_roles),
         "manage": True,  # the platform judged this caller's change: they may make one
         "roles_form": form,

@@ -20,7 +20,7 @@ from console.client.users import list_my_teams
 from console.forms.teams import TeamForm, TeamMemberAddForm, TeamMemberQuery, TeamQuery
 from console.htmx import navigate, render_page, targets
 from console.requests import SignedInRequest
-from console.tables import Column, Empty, Table, link_prefix
+from console.tables import Column, Empty, Table, link_prefix, row_link
 from console.views.access import access_of
 from console.views.decorators import signed_in
 
@@ -94,6 +94,7 @@ def team_list(request: SignedInRequest):
             reverse("team_create") if can_create else "",
             "Create team",
         ),
+        extra={"team_path": link_prefix("team_detail")},
         noun=("team", "teams"),
     )
     table.filtered_empty = Empty(
@@ -197,6 +198,8 @@ def member_table(team, query, members, rights, refused) -> Table:
             "manage": rights.manage_members,
             "refused": refused,
             "member_path": link_prefix("member_detail"),
+            "roles_link": row_link("team_member_roles", team.id),
+            "remove_link": row_link("team_member_remove", team.id),
         },
         noun=("member", "members"),
     )

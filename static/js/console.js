@@ -612,3 +612,27 @@
     if (query.matches) close();
   });
 })();
+
+// --- One confirm dialog for a list's rows (components/confirm_dialog.html) -----------------------------
+// <button command="show-modal" commandfor="id" data-confirm-action="/url" data-confirm-title="…"
+// data-confirm-text="…">: before the dialog opens (capture phase, ahead of the native command and the
+// polyfill above), its form is pointed at the row's action and its title and text become the row's, so a
+// page draws one dialog instead of one per row. Without JavaScript the row's own <noscript> form is used.
+(function () {
+  "use strict";
+  document.addEventListener(
+    "click",
+    function (event) {
+      var invoker = event.target.closest && event.target.closest("button[data-confirm-action][commandfor]");
+      var dialog = invoker && document.getElementById(invoker.getAttribute("commandfor"));
+      if (!dialog || dialog.tagName !== "DIALOG") return;
+      dialog.querySelector("form").setAttribute("action", invoker.getAttribute("data-confirm-action"));
+      ["title", "text"].forEach(function (part) {
+        var slot = document.getElementById(dialog.id + "-" + part);
+        var value = invoker.getAttribute("data-confirm-" + part);
+        if (slot && value !== null) slot.textContent = value;
+      });
+    },
+    true,
+  );
+})();
