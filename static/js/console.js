@@ -19,6 +19,8 @@
  *   <a|button data-dialog="id">                     opens <dialog id="id"> at once, loading, and fills it by htmx
  *   <div data-error-summary>                        a form's error summary (autofocus): its links focus the
  *                                                   field they name
+ *   <button commandfor="id" data-confirm-action      one confirm dialog for a list's rows: the row's URL, title
+ *     data-confirm-title data-confirm-text>         and text go into <dialog id="id"> before it opens
  */
 (function () {
   "use strict";

@@ -11,6 +11,14 @@ class Model(BaseModel):
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
 
+    def __getitem__(self, name: str):
+        """Django templates try `obj[name]` before `obj.name` at every step of {{ row.member.name }}; without this,
+        each try builds a TypeError, which made a table row 15-20 % slower to draw."""
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
 
 class Audit(Model):
     created_at: AwareDatetime
