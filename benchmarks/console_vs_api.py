@@ -59,6 +59,9 @@ def screens(api: httpx.Client, token: str) -> list[Screen]:
     """The measured screens and the calls each makes (as the views make them: keep in step with console/views)."""
     auth = {"Authorization": f"Bearer {token}"}
     team = api.get("/org/teams", params={"limit": 1, "sortBy": "name"}, headers=auth).json()["items"][0]["team"]
+    # A managed member who is not an Owner: the page an Owner sees with the Membership and Account cards.
+    found = api.get("/org/members", params={"filter[search]": "aisha", "limit": 1}, headers=auth).json()
+    member = next(m for m in found["included"]["members"] if m["id"] == found["items"][0]["memberId"])
     page = {"page": 1, "sortBy": "name", "sortDirection": "asc"}
     return [
         Screen(
@@ -89,8 +92,12 @@ def screens(api: httpx.Client, token: str) -> list[Screen]:
                 ("/org/roles", {**page, "limit": 100}),
                 ("/org/teams", {**page, "limit": 6}),
                 ("/org/members", {**page, "limit": 0}),
-                ("/org/members", {**page, "limit": 0, "filter[status]": "active"}),
             ],
+        ),
+        Screen(
+            "Member page",
+            f"/members/{member['id']}",
+            [(f"/org/members/{member['id']}", {}), (f"/users/{member['userId']}", {})],
         ),
     ]
 
