@@ -44,13 +44,22 @@ class CreateUserForm(PlacementForm):
     """POST /users: a managed account with a password (given, or a temporary one made and shown once)."""
 
     email = forms.EmailField(
-        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter the email address they will sign in with."},
     )
     given_name = forms.CharField(
-        label="First name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label="First name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter their first name."},
     )
     family_name = forms.CharField(
-        label="Last name", max_length=255, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label="Last name",
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter their last name."},
     )
     display_name = forms.CharField(
         label="Display name", max_length=255, required=False, help_text="Leave empty for “First name Last name”."

@@ -343,6 +343,7 @@ def test_create_errors_stay_at_their_fields(signed_in, cast):
     html = response.content.decode()
     assert html.lstrip().startswith('<form id="create-user"')
     assert 'id="id_given_name_error"' in html and 'id="id_password_error"' in html
+    assert "Enter their first name." in html and "Use at least 12 characters" in html
     assert 'value="nina@acme.test"' in html
     taken = client.post("/members/new", {**NEW, "email": "member@acme.test"})
     assert taken.status_code == 422
