@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.urls import reverse
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from console.client.base import Platform
 from console.client.errors import Conflict, Forbidden, PlatformError
 from console.client.members import describe_member, update_member
-from console.client.models.common import Member
 from console.client.models.users import TemporaryPassword
 from console.client.users import create_user, delete_user, reset_user_mfa, reset_user_password, update_user
 from console.forms.users import CreateUserForm, MemberProfileForm
@@ -37,8 +37,8 @@ SECRET_SHOWN_FOR = 300  # seconds: the page after the POST shows the password on
 
 @dataclass(frozen=True)
 class Action:
-    card: str  # where a refusal shows: "membership" or "account"
-    call: Callable[[Platform, Member], object]
+    card: str  # "membership" (the call takes the member's id) or "account" (the user's id); a refusal shows there
+    call: Callable[[Platform, str], object]
     done: str  # the message, with {name}
 
 
@@ -46,43 +46,25 @@ class Action:
 ACTIONS = {
     "deactivate": Action(
         "membership",
-        lambda platform, member: update_member(platform, member.id, status="deactivated"),
+        partial(update_member, status="deactivated"),
         "{name} is deactivated: they cannot sign in here until reactivated.",
     ),
-    "reactivate": Action(
-        "membership",
-        lambda platform, member: update_member(platform, member.id, status="active"),
-        "{name} is active again.",
-    ),
+    "reactivate": Action("membership", partial(update_member, status="active"), "{name} is active again."),
     "make-external": Action(
         "membership",
-        lambda platform, member: update_member(platform, member.id, account_type="external"),
+        partial(update_member, account_type="external"),
         "{name}'s account is external now: they and their identity provider look after it.",
     ),
     "make-managed": Action(
-        "membership",
-        lambda platform, member: update_member(platform, member.id, account_type="managed"),
-        "The organization manages {name}'s account now.",
+        "membership", partial(update_member, account_type="managed"), "The organization manages {name}'s account now."
     ),
     "disable": Action(
-        "account",
-        lambda platform, member: update_user(platform, member.user_id, status="disabled"),
-        "{name}'s account is disabled and all their sign-ins ended.",
+        "account", partial(update_user, status="disabled"), "{name}'s account is disabled and all their sign-ins ended."
     ),
-    "enable": Action(
-        "account",
-        lambda platform, member: update_user(platform, member.user_id, status="active"),
-        "{name}'s account is enabled again.",
-    ),
-    "reset-mfa": Action(
-        "account",
-        lambda platform, member: reset_user_mfa(platform, member.user_id),
-        "{name}'s MFA is reset: they set it up again at their next sign-in.",
-    ),
-    "reset-password": Action("account", lambda platform, member: reset_user_password(platform, member.user_id), ""),
-    "delete": Action(
-        "account", lambda platform, member: delete_user(platform, member.user_id), "{name}'s account is deleted."
-    ),
+    "enable": Action("account", partial(update_user, status="active"), "{name}'s account is enabled again."),
+    "reset-mfa": Action("account", reset_user_mfa, "{name}'s MFA is reset: they set it up at their next sign-in."),
+    "reset-password": Action("account", reset_user_password, ""),
+    "delete": Action("account", delete_user, "{name}'s account is deleted."),
 }
 
 
@@ -116,14 +98,15 @@ def member_action(request: SignedInRequest, member_id: str, action: str):
     """One of ACTIONS; a refusal shows in its card. A temporary password is shown once, on the next page."""
     detail = describe_member(request.platform, member_id)
     member = detail.member
+    chosen = ACTIONS[action]
     try:
-        result = ACTIONS[action].call(request.platform, member)
+        result = chosen.call(request.platform, member.id if chosen.card == "membership" else member.user_id)
     except (Conflict, Forbidden) as error:
-        return refused(request, detail, ACTIONS[action].card, error)
+        return refused(request, detail, chosen.card, error)
     if isinstance(result, TemporaryPassword):
         keep_secret(request, member_id, member.display_name, result.temporary_password, result.expires_at)
         return navigate(request, reverse("member_temporary_password", args=[member_id]))
-    messages.success(request, ACTIONS[action].done.format(name=member.display_name))
+    messages.success(request, chosen.done.format(name=member.display_name))
     return navigate(
         request, reverse("member_list") if action == "delete" else reverse("member_detail", args=[member_id])
     )
