@@ -1,12 +1,12 @@
-"""A team's members: the add-member picker, adding, changing roles inline (htmx) and removing."""
+"""A team's members: the add-member picker, adding, changing roles in the row (htmx) and removing."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from console.client.errors import PlatformError
+from console.client.errors import Forbidden, PlatformError
 from console.client.members import describe_member
 from console.client.models.members import MemberDetail
 from console.client.models.teams import TeamMember, TeamMemberEntry
@@ -16,7 +16,7 @@ from console.htmx import navigate, render_fragment
 from console.requests import SignedInRequest
 from console.tables import row_link
 from console.views.decorators import signed_in
-from console.views.teams import DETAIL, candidates, ranked, render_detail, team_roles
+from console.views.teams import DETAIL, candidates, ranked, render_detail, rights_in, team_roles
 
 
 def team_url(team_id: str, **query) -> str:
@@ -52,12 +52,24 @@ def team_member_add(request: SignedInRequest, team_id):
     return render_detail(request, team_id, add_form=form, status=422)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @signed_in
 def team_member_roles(request: SignedInRequest, team_id, member_id):
-    """PUT /org/teams/{team}/members/{member}/roles with one role; a refusal redraws the member's roles cell."""
+    """A member's role in the team, changed in their row.
+
+    GET: the roles form, which the row loads when Change is opened (htmx: the row's roles cell; without
+    JavaScript: the team page with that row open). POST: PUT /org/teams/{team}/members/{member}/roles with
+    one role; a refusal redraws the cell with the choice kept.
+    """
+    if request.method != "POST" and not rights_in(request, team_id).manage_members:
+        raise Forbidden("Only Owners, Admins and the team's Team Admins can change team roles.")
     detail = describe_member(request.platform, member_id)
-    form = TeamMemberRolesForm(request.POST, team_roles=ranked(detail.included.team_roles))
+    roles = ranked(detail.included.team_roles)
+    if request.method != "POST":
+        role_ids = membership_in(detail, team_id).row.role_ids
+        initial = {"role_id": role_ids[0]} if len(role_ids) == 1 else {}
+        return roles_cell(request, team_id, detail, TeamMemberRolesForm(initial=initial, team_roles=roles))
+    form = TeamMemberRolesForm(request.POST, team_roles=roles)
     if form.is_valid():
         try:
             replace_team_member_roles(request.platform, team_id, member_id, form.role_ids())
@@ -67,17 +79,21 @@ def team_member_roles(request: SignedInRequest, team_id, member_id):
             role = next(r.name for r in detail.included.team_roles if r.id == form.cleaned_data["role_id"])
             messages.success(request, f"{detail.member.display_name} is now {role} in this team.")
             return navigate(request, team_url(team_id))
-    refused = {"member_id": member_id, "form": form}
+    return roles_cell(request, team_id, detail, form, status=422)
+
+
+def roles_cell(request, team_id: str, detail: MemberDetail, form: TeamMemberRolesForm, *, status: int = 200):
+    """The member's roles cell with the form open: for htmx the cell alone, otherwise the team page."""
     if not request.htmx:
-        return render_detail(request, team_id, refused=refused, status=422)
+        return render_detail(request, team_id, editing={"member_id": detail.member.id, "form": form}, status=status)
     context = {
         "row": membership_in(detail, team_id),
         "roles_link": row_link("team_member_roles", team_id),
         "team_roles": ranked(detail.included.team_roles),
-        "manage": True,  # the platform judged this caller's change: they may make one
+        "manage": True,  # checked above for the form, judged by the platform for a change
         "roles_form": form,
     }
-    return render_fragment(request, f"{DETAIL}#member-roles", context, status=422)
+    return render_fragment(request, f"{DETAIL}#member-roles", context, status=status)
 
 
 def membership_in(detail: MemberDetail, team_id: str) -> TeamMemberEntry:

@@ -136,8 +136,8 @@ def team_detail(request: SignedInRequest, team_id):
     return render_detail(request, team_id)
 
 
-def render_detail(request, team_id, *, add_form=None, refused=None, status=200):
-    """The team page, or the part htmx aims at; `add_form` and `refused` (a row's roles form) after a refusal."""
+def render_detail(request, team_id, *, add_form=None, editing=None, status=200):
+    """The team page, or the part htmx aims at; `add_form` after a refusal, `editing` for a row's open roles form."""
     platform = request.platform
     summary = describe_team(platform, team_id)
     query = TeamMemberQuery(request.GET)
@@ -153,7 +153,7 @@ def render_detail(request, team_id, *, add_form=None, refused=None, status=200):
     context = {
         "summary": summary,
         "team": team,
-        "table": member_table(team, query, members, rights, refused),
+        "table": member_table(team, query, members, rights, editing),
         "rights": rights,
         # The header counts the rows the table lists: explicit members and those inherited through an org role.
         "member_total": members.total,
@@ -168,7 +168,7 @@ def render_detail(request, team_id, *, add_form=None, refused=None, status=200):
     return render_page(request, DETAIL, context, partials=partials, status=status)
 
 
-def member_table(team, query, members, rights, refused) -> Table:
+def member_table(team, query, members, rights, editing) -> Table:
     """The team's members: sortable by name and email; the row partial offers the actions the caller has."""
     return Table(
         id="team-members",
@@ -191,12 +191,13 @@ def member_table(team, query, members, rights, refused) -> Table:
             else "Members the team's admins add will appear here.",
             "people",
         ),
-        # `refused`: {"member_id", "form"} of a roles change the platform refused, drawn in that member's row.
+        # `editing`: {"member_id", "form"}, the roles form drawn open in that member's row (asked for without
+        # JavaScript, or refused); every other row loads its form when Change is opened.
         extra={
             "team": team,
             "team_roles": ranked(members.team_roles),
             "manage": rights.manage_members,
-            "refused": refused,
+            "editing": editing,
             "member_path": link_prefix("member_detail"),
             "roles_link": row_link("team_member_roles", team.id),
             "remove_link": row_link("team_member_remove", team.id),

@@ -1,4 +1,4 @@
-"""A team's page: members with roles, the add-member picker, inline role changes, removal; who may do what."""
+"""A team's page: members with roles, the add-member picker, role changes in the row, removal; who may do what."""
 
 import json
 import re
@@ -40,7 +40,9 @@ class TestPage:
         assert "Add a member" in text
         actions = post_actions(response)
         mia, olivia = cast.member.member.id, cast.owner.member.id
-        assert f"/teams/{cast.team.id}/members/{mia}/roles" in actions
+        # A row's roles form comes when its Change is opened (or, without JavaScript, from the link).
+        assert f'hx-get="/teams/{cast.team.id}/members/{mia}/roles"' in response.content.decode()
+        assert f"/teams/{cast.team.id}/members/{mia}/roles" not in actions
         assert f"/teams/{cast.team.id}/members/{mia}/remove" in actions
         assert f"/teams/{cast.team.id}/members/{olivia}/remove" in actions
         # The inherited admin can be neither re-roled nor removed here.
@@ -291,9 +293,15 @@ class TestRoles:
         assert response.status_code == 302
         assert len(roles_in(cast.team, cast.member)) == 1
 
-    def test_each_row_offers_radios_with_its_role_chosen(self, signed_in, cast):
+    def test_change_loads_the_rows_form_with_its_role_chosen_in_one_call(self, signed_in, cast):
         mia = cast.member.member.id
-        html = signed_in(cast.owner).get(f"/teams/{cast.team.id}").content.decode()
+        response = signed_in(cast.owner).get(
+            f"/teams/{cast.team.id}/members/{mia}/roles", headers={**HX, "HX-Target": f"member-roles-{mia}"}
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.lstrip().startswith(f'<div id="member-roles-{mia}"')
+        assert '<details class="inline-roles" open>' in html and f'id="roles-change-{mia}"' in html  # focus stays
         form = re.search(rf'<form id="roles-form-{mia}".*?</form>', html, re.S).group(0)
         assert 'type="checkbox"' not in form
         radios = re.findall(
@@ -304,17 +312,42 @@ class TestRoles:
             ("contributor", True),
             ("viewer", False),
         ]
+        assert calls(response) == [f"GET /org/members/{mia}"]
+
+    def test_without_javascript_change_shows_the_page_with_the_row_open(self, signed_in, cast):
+        mia, olivia = cast.member.member.id, cast.owner.member.id
+        client = signed_in(cast.owner)
+        page = client.get(f"/teams/{cast.team.id}").content.decode()
+        assert f'<noscript><a class="btn btn-link btn-sm p-0" href="/teams/{cast.team.id}/members/{mia}/roles">' in page
+        response = client.get(f"/teams/{cast.team.id}/members/{mia}/roles")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "<html" in html and html.count('<form id="roles-form-') == 1
+        row = re.search(rf'<div id="member-roles-{mia}".*?</form>', html, re.S).group(0)
+        assert '<details class="inline-roles" open>' in row and " checked" in row
+        assert f'hx-get="/teams/{cast.team.id}/members/{olivia}/roles"' in html  # the other rows stay closed
 
     def test_a_member_with_several_roles_is_asked_to_choose_one(self, signed_in, cast):
         """Rows from before roles were single: nothing preselected, and the hint says saving keeps one."""
         membership = TeamMember.objects.get(team=cast.team, member=cast.member.member)
         membership.roles.add(directory.role("viewer"))
         mia = cast.member.member.id
-        html = signed_in(cast.owner).get(f"/teams/{cast.team.id}").content.decode()
+        html = signed_in(cast.owner).get(f"/teams/{cast.team.id}/members/{mia}/roles", headers=HX).content.decode()
         form = re.search(rf'<form id="roles-form-{mia}".*?</form>', html, re.S).group(0)
         assert " checked" not in form
         assert f'aria-describedby="roles-{mia}-hint"' in form
         assert "A member has one role per team: saving keeps only the one you choose." in form
+
+    def test_only_those_who_manage_the_team_get_the_form(self, signed_in, cast, client):
+        url = f"/teams/{cast.team.id}/members/{cast.owner.member.id}/roles"
+        assert client.get(url)["Location"] == f"/sign-in?next={url.replace('/', '%2F')}"
+        member = signed_in(cast.member)
+        assert member.get(url).status_code == 403
+        assert member.get(url, headers=HX).status_code == 403
+        assert "Team Admins can change team roles." in text_of(member.get(url))
+
+    def test_an_unknown_member_is_not_found(self, signed_in, cast):
+        assert signed_in(cast.owner).get(f"/teams/{cast.team.id}/members/ZZZZZZZZZZ/roles").status_code == 404
 
     def test_no_role_is_refused_in_place(self, signed_in, cast):
         mia = cast.member.member.id

@@ -220,6 +220,7 @@ def test_screenshots(browser: Browser, live_server, cast, team_admin, other_team
     owner.get_by_label("Find a member by name or email").fill("acme")
     expect(owner.locator("#member-picker-results .picker-option").first).to_be_visible()
     owner.locator("summary", has_text="Change the team role of Mia Member").click()
+    expect(owner.get_by_role("button", name="Save role")).to_be_visible()  # the row's form, loaded on opening
     shot(owner, f"members-{theme}")
     axe_check(owner)
     owner.get_by_role("button", name="Remove Mia Member").click()
