@@ -27,6 +27,27 @@ def format_html(format_string: str, *args) -> SafeString:
 
 
 @register.simple_tag
+def loading(label: str = "Loading…", id: str = "") -> SafeString:
+    """A loading indicator for htmx requests, hidden until one is in flight.
+
+    {% loading "Searching…" id="find-loading" %}: `id` lets an hx-indicator point at it. A tag, not an include:
+    team rows draw one each.
+    """
+    return _loading(str(label), str(id))
+
+
+@lru_cache(maxsize=256)
+def _loading(label: str, id: str) -> SafeString:
+    element_id = format_html(' id="{}"', id) if id else ""
+    return format_html(
+        '<span class="loading-indicator htmx-indicator"{} role="status">'
+        '<span class="spinner-border" aria-hidden="true"></span><span>{}</span></span>',
+        element_id,
+        label,
+    )
+
+
+@register.simple_tag
 def icon(name: str, label: str = "", css: str = ""):
     """An icon from the vendored sprite; decorative unless it gets a label."""
     return _icon(sprite_url(), str(name), str(label), str(css))

@@ -322,8 +322,10 @@ def test_status_badge_and_stat_card():
 
 
 def test_loading_indicator_is_hidden_until_a_request():
-    html = render('{% include "console/components/loading.html" with id="busy" %}')
+    html = render('{% loading id="busy" %}')
     assert 'class="loading-indicator htmx-indicator" id="busy" role="status"' in html and "Loading…" in html
+    named = render("{% loading label %}", label="Loading <the> roles…")
+    assert " id=" not in named and "<span>Loading &lt;the&gt; roles…</span>" in named
 
 
 # --- Template helpers --------------------------------------------------------------------------------
