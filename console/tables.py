@@ -22,6 +22,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from console.client.models.common import Lookup
 from console.forms.lists import ListQuery
 
 
@@ -55,14 +56,14 @@ def row_link(url_name: str, *args: str) -> RowLink:
 
 
 @dataclass(frozen=True)
-class Column:
+class Column(Lookup):
     label: str
     sort: str = ""  # the sort key when the column is sortable
     css: str = ""  # class of the header cell ("num", "actions")
 
 
 @dataclass(frozen=True)
-class Empty:
+class Empty(Lookup):
     """What an empty list says, with an optional next step (only when the user may take it)."""
 
     title: str
@@ -73,7 +74,7 @@ class Empty:
 
 
 @dataclass(frozen=True)
-class Header:
+class Header(Lookup):
     column: Column
     id: str = ""
     url: str = ""  # "" when the column is not sortable
@@ -83,7 +84,7 @@ class Header:
 
 
 @dataclass(frozen=True)
-class PageLink:
+class PageLink(Lookup):
     label: str
     url: str
     id: str
@@ -92,7 +93,7 @@ class PageLink:
 
 
 @dataclass(frozen=True)
-class Pager:
+class Pager(Lookup):
     summary: str  # "1 to 50 of 2,000", with an en dash
     previous: str = ""  # URLs; "" when there is none (marker paging: back to the first page)
     next: str = ""
@@ -100,7 +101,7 @@ class Pager:
 
 
 @dataclass
-class Table:
+class Table(Lookup):
     id: str  # element id and htmx target; the screen's partial that renders the table has the same name
     caption: str
     columns: Sequence[Column]

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, PrivateAttr, model_validator
 
-from console.client.models.common import Audit, Member, Model, Organization, Page, Role, TeamSummary, User
+from console.client.models.common import Audit, Lookup, Member, Model, Organization, Page, Role, TeamSummary, User
 
 InvitationStatus = Literal["pending", "accepted", "cancelled", "expired"]
 
@@ -31,7 +31,7 @@ class Invitation(Audit):
 
 
 @dataclass(frozen=True)
-class InvitationEntry:
+class InvitationEntry(Lookup):
     """One invitation joined with its roles, team placements and inviter."""
 
     invitation: Invitation

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from console.client.models.common import Included, Member, Model, Page, Role, TeamSummary
+from console.client.models.common import Included, Lookup, Member, Model, Page, Role, TeamSummary
 
 
 class MemberRow(Model):
@@ -14,7 +14,7 @@ class MemberRow(Model):
 
 
 @dataclass(frozen=True)
-class MemberEntry:
+class MemberEntry(Lookup):
     """One row of the member directory joined with its member, org roles and explicit teams."""
 
     row: MemberRow
@@ -81,7 +81,7 @@ class MemberDetail(Model):
 
 
 @dataclass(frozen=True)
-class MembershipEntry:
+class MembershipEntry(Lookup):
     team: TeamSummary
     roles: list[Role]
     inherited: bool

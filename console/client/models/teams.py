@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from pydantic import AwareDatetime, PrivateAttr, model_validator
 
-from console.client.models.common import Member, Model, Page, Role
+from console.client.models.common import Lookup, Member, Model, Page, Role
 
 
 class TeamMember(Model):
@@ -15,7 +15,7 @@ class TeamMember(Model):
 
 
 @dataclass(frozen=True)
-class TeamMemberEntry:
+class TeamMemberEntry(Lookup):
     """One row of a team's member list with its team roles."""
 
     row: TeamMember
