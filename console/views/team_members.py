@@ -68,7 +68,7 @@ def team_member_roles(request: SignedInRequest, team_id, member_id):
     if request.method != "POST":
         role_ids = membership_in(detail, team_id).row.role_ids
         initial = {"role_id": role_ids[0]} if len(role_ids) == 1 else {}
-        return roles_cell(request, team_id, detail, TeamMemberRolesForm(initial=initial, team_roles=roles))
+        return roles_cell(request, team_id, detail, TeamMemberRolesForm(initial=initial, team_roles=roles), roles)
     form = TeamMemberRolesForm(request.POST, team_roles=roles)
     if form.is_valid():
         try:
@@ -79,17 +79,17 @@ def team_member_roles(request: SignedInRequest, team_id, member_id):
             role = next(r.name for r in detail.included.team_roles if r.id == form.cleaned_data["role_id"])
             messages.success(request, f"{detail.member.display_name} is now {role} in this team.")
             return navigate(request, team_url(team_id))
-    return roles_cell(request, team_id, detail, form, status=422)
+    return roles_cell(request, team_id, detail, form, roles, status=422)
 
 
-def roles_cell(request, team_id: str, detail: MemberDetail, form: TeamMemberRolesForm, *, status: int = 200):
+def roles_cell(request, team_id: str, detail: MemberDetail, form: TeamMemberRolesForm, roles, *, status: int = 200):
     """The member's roles cell with the form open: for htmx the cell alone, otherwise the team page."""
     if not request.htmx:
         return render_detail(request, team_id, editing={"member_id": detail.member.id, "form": form}, status=status)
     context = {
         "row": membership_in(detail, team_id),
         "roles_link": row_link("team_member_roles", team_id),
-        "team_roles": ranked(detail.included.team_roles),
+        "team_roles": roles,
         "manage": True,  # checked above for the form, judged by the platform for a change
         "roles_form": form,
     }
