@@ -10,10 +10,8 @@ own, nothing changed process-wide) is exercised by tests/client/test_transport.p
 
 import threading
 
-import httpx
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.urls import get_script_prefix, get_urlconf, set_script_prefix, set_urlconf
 
 from console.client.transport import EmbeddedTransport
 
@@ -49,12 +47,5 @@ _kept = _ConnectionsKept()
 class SharedConnectionTransport(EmbeddedTransport):
     """EmbeddedTransport in the calling thread, sharing the test's connection and transaction."""
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.address(request)
-        prefix, urlconf = get_script_prefix(), get_urlconf()
-        try:
-            with _kept:
-                return self.serve(request)
-        finally:
-            set_script_prefix(prefix)
-            set_urlconf(urlconf)
+    def databases(self):
+        return _kept

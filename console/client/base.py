@@ -116,7 +116,7 @@ class Platform:
         started = time.monotonic()
         try:
             url = request_url(path)
-            response = transport.client().request(method, url, params=params, json=body, headers=headers)
+            response = transport.send(method, url, params=params, body=body, headers=headers)
         except httpx.TimeoutException as exc:
             self._log(method, path, "timeout", started)
             raise Unavailable(f"The platform did not answer in time ({type(exc).__name__}).", code="timeout") from None

@@ -1,5 +1,15 @@
-"""The one pooled httpx client: real HTTP to LAKESAIL_API_URL, or the embedded local platform in-process."""
+"""How every platform call travels: real HTTP to LAKESAIL_API_URL, or the embedded local platform in-process.
 
+send() is the one entry point. A remote platform is reached through one pooled httpx client. The embedded
+platform is called straight through its WSGI app (EmbeddedTransport.call): building an httpx request, its
+cookie jar and its redirect handling cost more than the platform's own routing of the call. A transport
+that tests put in (transport_for_tests, to inject faults) sits in the pooled client, and every call then
+goes through the client to reach it.
+"""
+
+import io
+import json
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,6 +18,7 @@ from functools import lru_cache
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from importlib.metadata import PackageNotFoundError, version
 from typing import cast
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import httpx
 from django.conf import settings
@@ -29,6 +40,7 @@ _browser_address: ContextVar[str | None] = ContextVar("lakesail_browser_address"
 
 _lock = threading.Lock()
 _client: httpx.Client | None = None
+_embedded: "EmbeddedTransport | None" = None  # the pooled client's own in-process transport, called directly
 _transport_for_tests: httpx.BaseTransport | None = None
 
 
@@ -90,18 +102,79 @@ class EmbeddedTransport(httpx.WSGITransport):
 
     def __init__(self, remote_addr: str = "127.0.0.1", app=None):
         # The platform's own WSGI app, named by settings (the console never imports localplatform).
-        application = app or import_string(settings.LAKESAIL_EMBEDDED_WSGI)
-        super().__init__(app=_with_browser_address(application), remote_addr=remote_addr)
+        self.application = app or import_string(settings.LAKESAIL_EMBEDDED_WSGI)
+        super().__init__(app=_with_browser_address(self.application), remote_addr=remote_addr)
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.address(request)
+    def databases(self):
+        """The database connections the nested request runs on (tests share theirs: tests/embedded.py)."""
+        return own_database_connections()
+
+    @contextmanager
+    def nested(self) -> Iterator[None]:
+        """Around one platform request: its own connections, and the caller's URL state put back after."""
         prefix, urlconf = get_script_prefix(), get_urlconf()
         try:
-            with own_database_connections():
-                return self.serve(request)
+            with self.databases():
+                yield
         finally:
             set_script_prefix(prefix)
             set_urlconf(urlconf)
+
+    def call(self, method: str, url: str, *, params=None, body=None, headers: dict[str, str]) -> httpx.Response:
+        """One call straight into the platform's WSGI app: the request httpx would send, without building it.
+
+        `url` is absolute; `params` are encoded and `body` is sent as JSON as httpx does. The path reaches the
+        platform as a server decodes it (PEP 3333: UTF-8 bytes as Latin-1), as served over HTTP.
+        """
+        scheme, host = _origin(url)
+        target = urlsplit(url)
+        query = str(httpx.QueryParams(params)) if params else target.query  # params replace it, as in httpx
+        name, port = split_domain_port(host)
+        content = b""
+        environ = {
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scheme,
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote_to_bytes(target.path).decode("latin-1"),  # as a server decodes it (PEP 3333)
+            "QUERY_STRING": query,
+            "SERVER_NAME": name or host,
+            "SERVER_PORT": port or ("443" if scheme == "https" else "80"),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": _browser_address.get() or self.remote_addr,
+            "HTTP_HOST": host,
+        }
+        if body is not None:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+            environ["CONTENT_TYPE"] = "application/json"
+        environ["CONTENT_LENGTH"] = str(len(content))
+        environ["wsgi.input"] = io.BytesIO(content)
+        for key, value in headers.items():
+            environ["HTTP_" + key.upper().replace("-", "_")] = value
+        started: list = []  # status line and headers
+
+        def start_response(status: str, response_headers: list, exc_info=None) -> None:
+            started[:] = (status, response_headers)
+
+        with self.nested():
+            result = self.application(environ, start_response)
+            try:
+                data = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()  # request_finished fires here, inside the platform's own connections
+        status, response_headers = started
+        return httpx.Response(int(status.split(" ", 1)[0]), headers=response_headers, content=data)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """The same request through httpx, for a transport that wraps this one (tests' fault injection)."""
+        self.address(request)
+        with self.nested():
+            return self.serve(request)
 
     def address(self, request: httpx.Request) -> None:
         """Send the request to the browser's origin when a console request is in progress (mail links)."""
@@ -119,10 +192,16 @@ class EmbeddedTransport(httpx.WSGITransport):
         return httpx.Response(response.status_code, headers=response.headers, content=content, request=request)
 
 
-def addressed(url: httpx.URL) -> httpx.URL:
-    """Where an in-process request goes: the browser's origin during a console request, else the embedded host."""
+def _origin(url: str) -> tuple[str, str]:
+    """(scheme, host) an in-process request goes to: the browser's origin during a console request, else the
+    embedded host."""
     origin = _browser_origin.get()
-    scheme, host = origin if origin is not None else (url.scheme, embedded_host())
+    return origin if origin is not None else (url.split(":", 1)[0], embedded_host())
+
+
+def addressed(url: httpx.URL) -> httpx.URL:
+    """`url` sent where an in-process request goes (_origin)."""
+    scheme, host = _origin(str(url))
     if url.scheme == scheme and url.netloc == host.encode("ascii"):
         return url  # already addressed (Platform sends the URL it signed, platform_url())
     return url.copy_with(scheme=scheme, netloc=host.encode("ascii"))
@@ -186,16 +265,20 @@ def build_transport() -> httpx.BaseTransport:
     return embedded_transport()
 
 
+# Sent with every call.
+HEADERS = {"User-Agent": user_agent(), "Accept": "application/json"}
+
+
 def base_url() -> str:
     return settings.LAKESAIL_API_URL or EMBEDDED_BASE_URL
 
 
-def _build() -> httpx.Client:
+def _build(chosen: httpx.BaseTransport) -> httpx.Client:
     return httpx.Client(
         base_url=base_url(),
-        transport=_transport_for_tests or build_transport(),
+        transport=chosen,
         timeout=httpx.Timeout(settings.LAKESAIL_API_TIMEOUT),
-        headers={"User-Agent": user_agent(), "Accept": "application/json"},
+        headers=HEADERS,
         # The client is shared by every user: never keep a cookie from one response for the next request.
         cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,
@@ -204,19 +287,30 @@ def _build() -> httpx.Client:
 
 def client() -> httpx.Client:
     """The process-wide pooled client, built on first use."""
-    global _client
+    global _client, _embedded
     if _client is None:
         with _lock:
             if _client is None:
-                _client = _build()
+                chosen = _transport_for_tests or build_transport()
+                _embedded = chosen if isinstance(chosen, EmbeddedTransport) else None
+                _client = _build(chosen)
     return _client
+
+
+def send(method: str, url: str, *, params=None, body=None, headers: dict[str, str]) -> httpx.Response:
+    """One platform call to the absolute `url`: in-process straight into the embedded platform, else over HTTP."""
+    pooled = client()
+    embedded = _embedded
+    if embedded is not None:
+        return embedded.call(method, url, params=params, body=body, headers={**HEADERS, **headers})
+    return pooled.request(method, url, params=params, json=body, headers=headers)
 
 
 def reset() -> None:
     """Drop the pooled client; the next call builds one from the current settings."""
-    global _client
+    global _client, _embedded
     with _lock:
-        old, _client = _client, None
+        old, _client, _embedded = _client, None, None
     if old is not None:
         old.close()
 

@@ -2,6 +2,7 @@
 
 import time
 import weakref
+from contextlib import nullcontext
 from dataclasses import replace
 
 import httpx
@@ -16,6 +17,7 @@ from console.client import auth, roles, transport
 from console.client.base import Platform
 from console.client.errors import Unauthorized, Unavailable
 from console.client.tokens import TOKENS_KEY, TokenBundle
+from console.client.transport import browser_origin
 from console.client.users import describe_me
 from console.sessions import SessionStore, write_tokens
 from tests.client.support import closed_port_url, faults, on
@@ -217,3 +219,76 @@ def test_console_pages_and_token_refresh_through_the_product_transport(catalogue
     page = client.get("/members")
     assert page.status_code == 200
     assert page.wsgi_request.platform.history[0] == "POST /auth/token/refresh 200"
+
+
+# --- Direct calls: the embedded platform without building an httpx request ------------------------------
+
+
+def recording_transport() -> tuple[transport.EmbeddedTransport, list[dict]]:
+    """An EmbeddedTransport around a WSGI app that records what it was sent and answers with a JSON body."""
+    seen: list[dict] = []
+
+    def app(environ, start_response):
+        seen.append({**environ, "body": environ["wsgi.input"].read()})
+        start_response("201 Created", [("Content-Type", "application/json"), ("LakeSail-Request-Id", "req_1")])
+        return [b'{"ok": true}']
+
+    return transport.EmbeddedTransport(app=app), seen
+
+
+SENT = (
+    "REQUEST_METHOD",
+    "wsgi.url_scheme",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "PATH_INFO",
+    "QUERY_STRING",
+    "REMOTE_ADDR",
+    "CONTENT_TYPE",
+    "CONTENT_LENGTH",
+    "body",
+    "HTTP_HOST",
+    "HTTP_AUTHORIZATION",
+    "HTTP_DPOP",
+    "HTTP_USER_AGENT",
+    "HTTP_ACCEPT",
+)
+
+
+@pytest.mark.parametrize("origin", [None, ("http", "127.0.0.1:8000", "127.0.0.9")])
+def test_a_direct_call_sends_what_the_httpx_path_sends(origin):
+    direct, seen = recording_transport()
+    url = "https://platform.internal/api/v1/org/teams/team%20%C3%A9/members"
+    params = {"filter[search]": "Zoë & co", "limit": 25, "active": True}
+    body = {"name": "Équipe", "tags": ["a", None]}
+    headers = {"Authorization": "DPoP token", "DPoP": "proof"}
+    with browser_origin(*origin) if origin else nullcontext():
+        answer = direct.call("POST", url, params=params, body=body, headers={**transport.HEADERS, **headers})
+        with httpx.Client(transport=direct, headers=transport.HEADERS) as client:
+            through_httpx = client.request("POST", url, params=params, json=body, headers=headers)
+    by_call, by_httpx = ({key: environ.get(key) for key in SENT} for environ in seen)
+    # The path as gunicorn would pass it (PEP 3333: UTF-8 bytes as Latin-1); httpx passes the decoded text.
+    assert by_call.pop("PATH_INFO").encode("latin-1").decode() == by_httpx.pop("PATH_INFO")
+    assert by_call == by_httpx
+    assert by_call["HTTP_HOST"] == (origin[1] if origin else transport.embedded_host())
+    assert (answer.status_code, answer.json(), answer.headers["LakeSail-Request-Id"]) == (201, {"ok": True}, "req_1")
+    assert answer.headers == through_httpx.headers and answer.content == through_httpx.content
+
+
+def test_calls_go_direct_unless_a_test_transport_is_put_in(platform_for, cast):
+    platform = platform_for(cast.member)
+    transport.client()
+    assert isinstance(transport._embedded, transport.EmbeddedTransport)
+    with faults(lambda request: None) as injected:
+        roles.list_roles(platform)
+        assert transport._embedded is None  # the injected transport sees every call
+    assert [request.url.path for request in injected.requests] == ["/api/v1/org/roles"]
+    roles.list_roles(platform)
+    assert isinstance(transport._embedded, transport.EmbeddedTransport)
+
+
+def test_a_direct_call_keeps_a_query_written_into_the_url():
+    direct, seen = recording_transport()
+    direct.call("GET", "https://platform.internal/api/v1/auth/sso/callback?code=a%26b&state=s", headers={})
+    assert seen[0]["QUERY_STRING"] == "code=a%26b&state=s"
+    assert seen[0]["PATH_INFO"] == "/api/v1/auth/sso/callback"
