@@ -7,8 +7,10 @@ an environment with none of the settings' variables (pytest-env sets test values
 """
 
 import ast
+import gc
 import os
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -124,3 +126,13 @@ def test_every_settings_variable_is_documented_in_env_example():
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(encoding="utf-8"), re.MULTILINE))
     undocumented = [name for name in settings_variables() if name not in documented]
     assert not undocumented, f".env.example does not document: {', '.join(undocumented)}"
+
+
+def test_gunicorn_workers_keep_start_up_objects_out_of_the_garbage_collector():
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    before = gc.get_freeze_count()
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
