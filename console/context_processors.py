@@ -8,14 +8,23 @@ from functools import lru_cache, partial
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.autoreload import file_changed
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from console.sessions import read_identity
 from console.views.access import RELATIONS_KEY
 
 SIDEBAR = "console/components/sidebar.html"
+TOPBAR = "console/components/topbar.html"
+# Stand-ins for what differs on every request, in the top bar rendered once per person and theme. Escaped
+# text can never contain them (its "<" is always escaped), so only these places are replaced.
+CSRF_SLOT = mark_safe("<!--csrf-token-->")
+NEXT_SLOT = mark_safe("<!--next-path-->")
 THEME_COOKIE = "theme"
 THEMES = ("light", "dark", "system")
 THEME_LABELS = {"light": ("Light", "sun"), "dark": ("Dark", "moon-stars"), "system": ("System", "circle-half")}
@@ -103,6 +112,31 @@ def _rendered_sidebar(current: str, relations, script_prefix: str, urlconf, loca
     return render_to_string(SIDEBAR, {"navigation": navigation, "local_platform": local_platform})
 
 
+def _topbar(request, identity, choice: str, csrf_token) -> SafeString:
+    """The top bar with this request's CSRF token and path (the theme form's return) put in."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    local = not settings.LAKESAIL_API_URL
+    html = _rendered_topbar(identity, choice, dev_mailbox(), local, get_script_prefix(), urlconf)
+    return mark_safe(  # noqa: S308  (escaped values into HTML the template engine escaped)
+        html.replace(CSRF_SLOT, escape(csrf_token)).replace(NEXT_SLOT, escape(request.get_full_path()))
+    )
+
+
+@lru_cache(maxsize=256)
+def _rendered_topbar(identity, choice: str, mailbox: bool, local_platform: bool, script_prefix: str, urlconf) -> str:
+    """The top bar's HTML for one person (the snapshot of GET /me) and theme: rendered once, then reused with
+    each request's own values in the slots (README "Speed")."""
+    context = {
+        "identity": identity,
+        "theme": theme_context(choice),
+        "dev_mailbox": mailbox,
+        "local_platform": local_platform,
+        "csrf_token": CSRF_SLOT,
+        "next_path": NEXT_SLOT,
+    }
+    return render_to_string(TOPBAR, context)
+
+
 def _sections(current: str, relations: frozenset[str] | None, script_prefix: str, urlconf) -> tuple[dict, ...]:
     """The sidebar's entries for one screen and set of permissions."""
     sections = []
@@ -134,25 +168,42 @@ def _identity(request):
     return read_identity(request.session)
 
 
+def theme_context(choice: str) -> dict:
+    """What the templates read about the theme: the choice, what the first paint uses, the menu's options."""
+    return {
+        "choice": choice,
+        # "system" renders light; console.js switches to dark before the first paint when the OS asks.
+        "initial": "light" if choice == "system" else choice,
+        "options": THEME_OPTIONS,
+    }
+
+
 def console(request):
     choice = theme_choice(request)
+    # A snapshot of GET /me taken at sign-in (console.sessions.Identity); None when signed out.
+    identity = _identity(request)
+    # One masked token for the whole page, top bar included (Django's own is made for the template's forms
+    # only, and masking one costs tens of microseconds).
+    csrf_token = SimpleLazyObject(partial(get_token, request))
     return {
-        "theme": {
-            "choice": choice,
-            # "system" renders light; console.js switches to dark before the first paint when the OS asks.
-            "initial": "light" if choice == "system" else choice,
-            "options": THEME_OPTIONS,
-        },
-        # Called by the template where it shows the sidebar (signed-out pages never pay for it).
+        "theme": theme_context(choice),
+        "csrf_token": csrf_token,
+        # Called by the template where it shows them (signed-out pages never pay for them).
         "sidebar": partial(_sidebar, request),
-        # A snapshot of GET /me taken at sign-in (console.sessions.Identity); None when signed out.
-        "identity": _identity(request),
+        "topbar": partial(_topbar, request, identity, choice, csrf_token),
+        "identity": identity,
         "local_platform": not settings.LAKESAIL_API_URL,
         # Links to the Dev mailbox appear only where it exists.
         "dev_mailbox": dev_mailbox(),
     }
 
 
-# The rendered sidebar names static files and reads its template: forget it when either may have changed.
-setting_changed.connect(lambda **kwargs: _rendered_sidebar.cache_clear(), weak=False, dispatch_uid="console.sidebar")
-file_changed.connect(lambda **kwargs: _rendered_sidebar.cache_clear(), weak=False, dispatch_uid="console.sidebar")
+def _forget_rendered(**kwargs) -> None:
+    _rendered_sidebar.cache_clear()
+    _rendered_topbar.cache_clear()
+
+
+# The rendered sidebar and top bar name static files and read their templates: forget them when either may
+# have changed.
+setting_changed.connect(_forget_rendered, dispatch_uid="console.rendered")
+file_changed.connect(_forget_rendered, dispatch_uid="console.rendered")

@@ -1,6 +1,14 @@
 """Theme choice: a cookie set by a plain POST form, rendered server-side on the next page."""
 
+import re
+
 import pytest
+from django.test import Client
+
+from console.context_processors import CSRF_SLOT, NEXT_SLOT
+from tests.console.conftest import sign_in
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 @pytest.mark.parametrize("theme", ["light", "dark", "system"])
@@ -55,8 +63,6 @@ def test_theme_accepts_only_posts(client):
 
 
 def test_theme_form_needs_the_csrf_token(db):
-    from django.test import Client
-
     response = Client(enforce_csrf_checks=True).post("/theme", {"theme": "dark"})
     assert response.status_code == 403
 
@@ -68,3 +74,28 @@ def test_user_menu_marks_the_current_theme(signed_in, cast):
     assert 'name="theme" value="dark" aria-pressed="true"' in html
     assert 'name="theme" value="light" aria-pressed="false"' in html
     assert '<input type="hidden" name="next" value="/">' in html
+
+
+def signed_in_strictly(person) -> Client:
+    """A client that sends CSRF tokens as a browser does (taken from the page), signed in as `person`."""
+    client = Client(enforce_csrf_checks=True)
+    token = CSRF_INPUT.search(client.get("/sign-in").content.decode()).group(1)
+    assert sign_in(client, person, csrfmiddlewaretoken=token).status_code == 302
+    return client
+
+
+def test_the_reused_top_bar_has_each_pages_person_path_and_csrf_token(cast):
+    owner, member = signed_in_strictly(cast.owner), signed_in_strictly(cast.member)
+    pages = (owner.get("/teams?q=a&sort=-name"), owner.get("/teams"), member.get("/teams"))
+    filtered, owners, members = (page.content.decode() for page in pages)
+    for html in (filtered, owners, members):
+        assert CSRF_SLOT not in html and NEXT_SLOT not in html
+    assert '<input type="hidden" name="next" value="/teams?q=a&amp;sort=-name">' in filtered
+    assert '<input type="hidden" name="next" value="/teams">' in owners
+    assert cast.owner.email in owners and cast.member.email not in owners
+    assert cast.member.email in members and cast.owner.email not in members
+    # The token in the menu's forms is the session's own: the member's works for the member, the owner's does not.
+    mine, theirs = CSRF_INPUT.search(members).group(1), CSRF_INPUT.search(owners).group(1)
+    assert member.post("/theme", {"theme": "dark", "next": "/teams", "csrfmiddlewaretoken": theirs}).status_code == 403
+    assert member.post("/theme", {"theme": "dark", "next": "/teams", "csrfmiddlewaretoken": mine}).status_code == 302
+    assert 'name="theme" value="dark" aria-pressed="true"' in member.get("/teams").content.decode()
