@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from console.client.errors import Forbidden, PlatformError
+from console.client.errors import Forbidden, NotFound, PlatformError
 from console.client.members import describe_member
 from console.client.models.members import MemberDetail
 from console.client.models.teams import TeamMember, TeamMemberEntry
@@ -66,6 +66,8 @@ def team_member_roles(request: SignedInRequest, team_id, member_id):
     detail = describe_member(request.platform, member_id)
     roles = ranked(detail.included.team_roles)
     if request.method != "POST":
+        if not any(membership.team_id == team_id for membership in detail.team_memberships):
+            raise NotFound(f"{detail.member.display_name} is not a member of this team.")
         role_ids = membership_in(detail, team_id).row.role_ids
         initial = {"role_id": role_ids[0]} if len(role_ids) == 1 else {}
         return roles_cell(request, team_id, detail, TeamMemberRolesForm(initial=initial, team_roles=roles), roles)

@@ -349,6 +349,15 @@ class TestRoles:
     def test_an_unknown_member_is_not_found(self, signed_in, cast):
         assert signed_in(cast.owner).get(f"/teams/{cast.team.id}/members/ZZZZZZZZZZ/roles").status_code == 404
 
+    def test_an_organization_member_who_is_not_on_the_team_is_not_found(self, signed_in, cast, newcomer):
+        owner = signed_in(cast.owner)
+        url = f"/teams/{cast.team.id}/members/{newcomer.member.id}/roles"
+        page = owner.get(url)
+        assert page.status_code == 404 and "Nia Newcomer is not a member of this team." in text_of(page)
+        fragment = owner.get(url, headers=HX)  # a toast with the message, nothing swapped
+        assert fragment.status_code == 404 and fragment["HX-Reswap"] == "none"
+        assert "Nia Newcomer is not a member of this team." in fragment["HX-Trigger"]
+
     def test_no_role_is_refused_in_place(self, signed_in, cast):
         mia = cast.member.member.id
         response = signed_in(cast.owner).post(
