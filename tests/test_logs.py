@@ -237,20 +237,25 @@ def test_gunicorn_logs_no_query_and_no_token(tmp_path):
     )
     command = [sys.executable, "-c", GUNICORN_WITHOUT_DOTENV, "--config", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket", "console.wsgi"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for(port, process)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
-            for path in (
-                f"/invitations/{TOKEN}",
-                f"/api/v1/invitations/{TOKEN}",
-                f"/reset-password?token={TOKEN}",
-                f"/sign-in?next=/invitations/{TOKEN}",
-            ):
-                http.get(path, headers={"Referer": f"http://127.0.0.1:{port}/invitations/{TOKEN}"})
-    finally:
-        process.terminate()
-        out, err = process.communicate(timeout=30)
+    # Files, not pipes: nothing reads a pipe while the requests run, and a full one (64 KB of tracebacks)
+    # would block the worker at its next log line.
+    logs = (tmp_path / "stdout.log", tmp_path / "stderr.log")
+    with logs[0].open("w") as stdout, logs[1].open("w") as stderr:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout, stderr=stderr, text=True)
+        try:
+            wait_for(port, process)
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+                for path in (
+                    f"/invitations/{TOKEN}",
+                    f"/api/v1/invitations/{TOKEN}",
+                    f"/reset-password?token={TOKEN}",
+                    f"/sign-in?next=/invitations/{TOKEN}",
+                ):
+                    http.get(path, headers={"Referer": f"http://127.0.0.1:{port}/invitations/{TOKEN}"})
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    out, err = (log.read_text() for log in logs)
     assert TOKEN not in out + err
     assert '"GET /invitations/[redacted] HTTP/1.1"' in out
     assert '"GET /reset-password HTTP/1.1"' in out and '"GET /sign-in HTTP/1.1"' in out  # no query strings
