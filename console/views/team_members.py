@@ -66,7 +66,7 @@ def team_member_roles(request: SignedInRequest, team_id, member_id):
     detail = describe_member(request.platform, member_id)
     roles = ranked(detail.included.team_roles)
     if request.method != "POST":
-        if not any(membership.team_id == team_id for membership in detail.team_memberships):
+        if team_membership(detail, team_id) is None:
             raise NotFound(f"{detail.member.display_name} is not a member of this team.")
         role_ids = membership_in(detail, team_id).row.role_ids
         initial = {"role_id": role_ids[0]} if len(role_ids) == 1 else {}
@@ -100,10 +100,15 @@ def roles_cell(request, team_id: str, detail: MemberDetail, form: TeamMemberRole
 
 def membership_in(detail: MemberDetail, team_id: str) -> TeamMemberEntry:
     """The member's row in this team as the team page draws it, from their detail (GET /org/members/{member})."""
-    membership = next((m for m in detail.team_memberships if m.team_id == team_id), None)
+    membership = team_membership(detail, team_id)
     role_ids = membership.role_ids if membership else []
     row = TeamMember(member=detail.member, role_ids=role_ids, inherited=bool(membership and membership.inherited))
     return TeamMemberEntry(row, detail.included.roles_of(role_ids))
+
+
+def team_membership(detail: MemberDetail, team_id: str):
+    """The member's membership of this team (explicit or inherited), or None when they are not on it."""
+    return next((m for m in detail.team_memberships if m.team_id == team_id), None)
 
 
 @require_POST
