@@ -1,12 +1,16 @@
 """The client's DPoP: one key per browser session, every login bound, a proof per call that the platform accepts."""
 
+import hashlib
 import json
 import time
+from base64 import urlsafe_b64encode
 from dataclasses import replace
 
 import pytest
 from django.test import override_settings
-from joserfc import jws
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import JWKRegistry
 
 from console.client import auth, members, transport
 from console.client.base import Platform
@@ -63,6 +67,20 @@ def test_every_call_carries_a_fresh_proof_for_the_url_the_platform_sees(cast):
     assert second["htu"] == "https://testserver/api/v1/org/members"  # no query
     assert first["jti"] != second["jti"] and abs(first["iat"] - time.time()) < 5
     assert first["ath"] and all(request.headers["Authorization"].startswith("DPoP ") for request in injected.requests)
+
+
+def test_a_proof_is_an_es256_jws_that_verifies_with_the_key_in_its_header():
+    key = DpopKey.generate()
+    proof = key.proof("get", "https://platform.test/api/v1/me", "the-access-token")
+    header, _ = claims_of(proof)
+    verified = jwt.decode(proof, JWKRegistry.import_key(header["jwk"]), algorithms=["ES256"])
+    digest = urlsafe_b64encode(hashlib.sha256(b"the-access-token").digest()).rstrip(b"=").decode()
+    assert verified.header == {"typ": "dpop+jwt", "alg": "ES256", "jwk": header["jwk"]}
+    assert verified.claims["htm"] == "GET" and verified.claims["ath"] == digest
+    assert JWKRegistry.import_key(header["jwk"]).thumbprint() == key.thumbprint
+    tampered = proof[:-4] + ("AAAA" if not proof.endswith("AAAA") else "BBBB")
+    with pytest.raises(JoseError):
+        jwt.decode(tampered, JWKRegistry.import_key(header["jwk"]), algorithms=["ES256"])
 
 
 def test_token_requests_carry_a_proof_without_ath(cast):
