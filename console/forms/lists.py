@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.forms import DeclarativeFieldsMetaclass
 
 ID = r"^[A-Z0-9]{1,20}$"  # a platform id (contract §1.2)
 KEPT = ("q", "sort")  # what a chip's "remove" link keeps besides the other filters
@@ -42,9 +44,16 @@ class Chip:
     remove_url: str
 
 
-class ListQuery(forms.Form):
-    """?q=…&<filters>&sort=-name&page=2 (or &marker=… for marker-paged lists)."""
+class ListQuery(metaclass=DeclarativeFieldsMetaclass):
+    """?q=…&<filters>&sort=-name&page=2 (or &marker=… for marker-paged lists).
 
+    Fields are declared as on a form and cleaned the same way, but this is not a Form: nothing is rendered
+    from it, so its fields are shared by every instance, not deep-copied for each request as a Form's are
+    (that copy was most of the cost of a list screen's query, on every page). Do not change them per
+    instance: a filter's choices learned from the platform go in `options`.
+    """
+
+    base_fields: ClassVar[dict[str, forms.Field]]  # set by the metaclass: the declared fields, in order
     sorts: ClassVar[tuple[str, ...]] = ()  # sortable keys; "-key" sorts descending
     default_sort: ClassVar[str] = ""  # the first of `sorts` when empty
     page_size: ClassVar[int] = 50
@@ -56,16 +65,18 @@ class ListQuery(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
     marker = forms.CharField(required=False, max_length=512)
 
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data if data is not None else {}, **kwargs)
+    def __init__(self, data=None):
+        self.data = data if data is not None else {}
         self.options: dict[str, list[tuple[str, str]]] = {}  # a filter's choices learned from the platform
-        if self.marker_paging:
-            del self.fields["page"]
-        else:
-            del self.fields["marker"]
-        if not self.searchable:
-            del self.fields["q"]
-        self.is_valid()
+        unused = {"page" if self.marker_paging else "marker", *(() if self.searchable else ("q",))}
+        self.fields = {name: field for name, field in self.base_fields.items() if name not in unused}
+        self.cleaned_data: dict[str, Any] = {}
+        self.errors: dict[str, list[str]] = {}  # malformed values, which the list then ignores
+        for name, field in self.fields.items():
+            try:
+                self.cleaned_data[name] = field.clean(field.widget.value_from_datadict(self.data, {}, name))
+            except ValidationError as error:
+                self.errors[name] = error.messages
 
     # --- values --------------------------------------------------------------------------------
 
