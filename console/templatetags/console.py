@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.autoreload import file_changed
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
 register = template.Library()
@@ -72,6 +73,14 @@ def with_id(link, row_id) -> str:
     return link.with_id(row_id)
 
 
+@register.filter(is_safe=True)
+def clip(value, length) -> str:
+    """Django's truncatechars for text that mostly fits: short text is returned as it is, without the walk over
+    every character that truncatechars makes first (~20 us a row)."""
+    text, length = str(value), int(length)
+    return text if length > 0 and len(text) <= length else Truncator(text).chars(length)
+
+
 def _as_datetime(value) -> datetime | None:
     if isinstance(value, datetime):
         return value
@@ -92,14 +101,27 @@ def timestamp(value, style: str = "relative"):
         return "—"
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, UTC)
-    moment = moment.astimezone(UTC)
-    date = moment.strftime("%-d %b %Y")
-    full = f"{date}, {moment:%H:%M} UTC"
-    now = timezone.now()
-    seconds = (moment - now).total_seconds()
-    if style == "date" or abs(seconds) >= 7 * 24 * 3600:
-        text = date
-    elif abs(seconds) < 60:
+    if style != "date":
+        now = timezone.now()
+        seconds = (moment - now).total_seconds()
+        if abs(seconds) < 7 * 24 * 3600:
+            return _relative(moment.astimezone(UTC), now, seconds)
+    return _dated(moment)
+
+
+@lru_cache(maxsize=2048)
+def _dated(moment: datetime) -> SafeString:
+    """The <time> of a moment shown as its date: the same for every row and request, so made once (lists show
+    the same days over and over)."""
+    iso, date, full = _parts(moment.astimezone(UTC))
+    return format_html(
+        '<time datetime="{}" data-exact="{}" tabindex="0" aria-label="{}">{}</time>', iso, full, full, date
+    )
+
+
+def _relative(moment: datetime, now: datetime, seconds: float) -> SafeString:
+    iso, _, full = _parts(moment)
+    if abs(seconds) < 60:
         text = "just now"
     elif seconds < 0:
         text = f"{timesince(moment, now, depth=1)} ago"
@@ -107,11 +129,17 @@ def timestamp(value, style: str = "relative"):
         text = f"in {rounded(seconds)}"
     return format_html(
         '<time datetime="{}" data-exact="{}" tabindex="0" aria-label="{}">{}</time>',
-        moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        iso,
         full,
-        f"{text} ({full})" if text != date else full,
+        f"{text} ({full})",
         text,
     )
+
+
+def _parts(moment: datetime) -> tuple[str, str, str]:
+    """(ISO 8601, "6 Dec 2026", "6 Dec 2026, 01:38 UTC") of a UTC moment."""
+    date = moment.strftime("%-d %b %Y")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), date, f"{date}, {moment:%H:%M} UTC"
 
 
 def rounded(seconds: float) -> str:
@@ -336,10 +364,12 @@ NO_TEAM = mark_safe('<span class="cell-secondary">—</span>')
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
     """Every row of a console.tables.Table through its row partial, found once for the table (an {% include %}
-    in a {% for %} looks it up and pushes its state again for every row)."""
+    in a {% for %} looks it up and pushes its state again for every row). The rows share one context level and
+    one render state, as the iterations of a {% for %} do, rather than each setting up its own."""
     template = context.template.engine.get_template(table.row)
     rows = []
-    for row in table.rows:
-        with context.push(row=row):
-            rows.append(template.render(context))
+    with context.render_context.push_state(template), context.push():
+        for row in table.rows:
+            context["row"] = row
+            rows.append(template.nodelist.render(context))
     return SafeString("".join(rows))

@@ -1,7 +1,7 @@
 """The UI foundation: strict CSP with nothing inline, vendored assets, components, template helpers, htmx."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from console.forms.base import PlatformForm
 from console.forms.lists import ListQuery
 from console.htmx import targets
 from console.tables import Column, Empty, Table
-from console.templatetags.console import duration, initials, percent_of, status_tone, timestamp
+from console.templatetags.console import clip, duration, initials, percent_of, status_tone, timestamp
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
@@ -384,6 +384,26 @@ def test_future_times_round_to_the_nearest_unit(ahead, text):
 def test_times_beyond_a_week_are_dates():
     moment = datetime.now(UTC) + timedelta(days=8)
     assert f">{moment.strftime('%-d %b %Y')}</time>" in timestamp(moment)
+
+
+def test_a_date_is_the_same_element_whatever_the_time_zone_or_style():
+    moment = datetime(2024, 2, 3, 23, 30, tzinfo=UTC)
+    elsewhere = moment.astimezone(timezone(timedelta(hours=5)))  # 4 Feb there; shown in UTC
+    expected = (
+        '<time datetime="2024-02-03T23:30:00Z" data-exact="3 Feb 2024, 23:30 UTC" tabindex="0" '
+        'aria-label="3 Feb 2024, 23:30 UTC">3 Feb 2024</time>'
+    )
+    assert timestamp(moment, "date") == timestamp(elsewhere, "date") == timestamp(elsewhere) == expected
+    recent = datetime.now(UTC) - timedelta(minutes=5)
+    assert f">{recent.strftime('%-d %b %Y')}</time>" in timestamp(recent, "date")
+    assert ">5\xa0minutes ago</time>" in timestamp(recent)
+
+
+def test_clip_shortens_long_text_only():
+    assert clip("Experiments and funnels", 23) == "Experiments and funnels"
+    assert clip("Experiments and funnels", 12) == "Experiments…"
+    assert clip("Café" + "\u0301" * 3, 4) == "Café\u0301\u0301\u0301"  # combining marks are not characters
+    assert clip("anything", 0) == ""
 
 
 def test_small_filters():
