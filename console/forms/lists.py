@@ -65,7 +65,7 @@ class ListQuery(metaclass=DeclarativeFieldsMetaclass):
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
     marker = forms.CharField(required=False, max_length=512)
 
-    def __init__(self, data=None):
+    def __init__(self, data: Any = None) -> None:
         self.data = data if data is not None else {}
         self.options: dict[str, list[tuple[str, str]]] = {}  # a filter's choices learned from the platform
         unused = {"page" if self.marker_paging else "marker", *(() if self.searchable else ("q",))}

@@ -1,7 +1,7 @@
 """What every view shares: the signed-in guard, the sign-in redirect, and the one safe `next` check."""
 
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -20,13 +20,20 @@ def page_url(request) -> str | None:
 
 def safe_next(request, default: str | None = None) -> str | None:
     """The `next` URL of this request (POST, then GET) when it is a path on this site, else `default`."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_path(request, request.POST.get("next") or request.GET.get("next") or "") or default
+
+
+def safe_path(request, url: str) -> str | None:
+    """`url` as a path on this site (path and query) when it leads here: a path, or an absolute URL of this
+    host (a Referer); None for anything else."""
     on_site = url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    if on_site and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return default
+    parts = urlsplit(url)
+    path = urlunsplit(("", "", parts.path, parts.query, ""))
+    if on_site and path.startswith("/") and not path.startswith("//") and "\\" not in url:
+        return path
+    return None
 
 
 def sign_in_redirect(request, next_url: str | None = None):

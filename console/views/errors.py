@@ -5,12 +5,18 @@ Signed in, an error page sits in the app shell (templates/console/errors/base.ht
 way back to the list the page belonged to ("/teams/T1/settings" -> Teams), else to the dashboard.
 """
 
+import json
 import logging
 
-from django.http import HttpResponseServerError
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
+from django.views import csrf
+from django_htmx.http import HttpResponseClientRedirect
+
+from console.views.decorators import safe_path
 
 logger = logging.getLogger("console")
 
@@ -61,6 +67,36 @@ def forbidden(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "console/errors/not_found.html", error_context(request), status=404)
+
+
+EXPIRED_FORM = (
+    "This page's security token did not match your browser's, so what it sent was not accepted and nothing changed."
+)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent without a CSRF token that matches the browser's (settings.CSRF_FAILURE_VIEW), instead of
+    Django's bare 403: typically a page opened before the browser's cookies were cleared.
+
+    Signed out, sign in and come back; signed in, open the page again. An htmx request swaps nothing, so the
+    form keeps what the user typed, and says why in a toast.
+    """
+    if request.path.startswith(("/api/", "/_local/")):
+        return csrf.csrf_failure(request, reason)
+    logger.info("CSRF check failed on %s %s: %s", request.method, request.path, reason)
+    back = safe_path(request, request.META.get("HTTP_REFERER", ""))
+    if getattr(request, "platform", None) is None:  # a page of a session that has ended, or never began
+        messages.info(request, "That form had expired, so nothing was sent. Please try again.")
+        target = back or reverse("sign_in")  # a signed-in page sends the user on to sign in, coming back
+        return HttpResponseClientRedirect(target) if request.htmx else HttpResponseRedirect(target)
+    if request.htmx:
+        response = HttpResponse(status=403)
+        response["HX-Reswap"] = "none"
+        detail = {"text": f"{EXPIRED_FORM} Reload the page and try again.", "tone": "warning"}
+        response["HX-Trigger"] = json.dumps({"console:message": detail})
+        return response
+    context = error_context(request, f"{EXPIRED_FORM} Open the page again and repeat what you did.", retry_url=back)
+    return render(request, "console/errors/expired_form.html", context, status=403)
 
 
 def server_error(request):

@@ -199,3 +199,26 @@ def test_the_exact_time_is_reachable_with_the_keyboard(page: Page, cast, invited
     tooltip = stamp.evaluate("e => getComputedStyle(e, '::after').content")
     assert re.fullmatch(r'"\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC"', tooltip), tooltip
     assert stamp.get_attribute("aria-label").endswith("UTC)")
+
+
+def test_a_form_whose_token_no_longer_matches_gets_a_page_that_says_so(page: Page, cast, axe_check, shoot, live_server):
+    page.goto("/teams")
+    sign_in(page, cast.member.email, cast.member.password)
+    for theme in ("light", "dark"):
+        page.context.add_cookies([{"name": "theme", "value": theme, "url": live_server.url}])
+        page.goto("/teams")
+        expect(page.get_by_role("heading", name="Teams", exact=True)).to_be_visible()
+        # As if the browser's cookies were cleared while the page stayed open: its token no longer matches.
+        page.evaluate(
+            "document.querySelectorAll('input[name=csrfmiddlewaretoken]').forEach(i => i.value = 'x'.repeat(64))"
+        )
+        page.locator("summary[aria-label^='Account menu for']").click()
+        page.get_by_role("button", name="Sign out").click()
+        expect(page.get_by_role("heading", name="This page is out of date")).to_be_visible()
+        expect(page.get_by_text("nothing changed")).to_be_visible()
+        expect(page.get_by_role("link", name="Open the page again")).to_have_attribute("href", "/teams")
+        page.wait_for_timeout(300)  # let the buttons' colour transitions end before axe measures contrast
+        axe_check(page)
+        shoot(page, theme)
+    page.get_by_role("link", name="Open the page again").click()
+    expect(page.get_by_role("heading", name="Teams", exact=True)).to_be_visible()  # still signed in
