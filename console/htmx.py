@@ -77,3 +77,16 @@ def navigate(request: HttpRequest, url: str, *, reload: bool = False) -> HttpRes
         response["HX-Location"] = json.dumps({**json.loads(response["HX-Location"]), "swap": SWAP_PAGE})
         return response
     return HttpResponseRedirect(url)
+
+
+def toast(
+    text: str, tone: str, *, status: int, request_id: str | None = None, alert: str | None = None
+) -> HttpResponse:
+    """For htmx: swap nothing (a form keeps what the user typed) and show `text` as a toast (console.js reads the
+    console:message event). `alert` names the element that sent the request (a form): the message is also
+    shown in its alert region."""
+    detail = {"text": text, "tone": tone, "requestId": request_id, "alert": alert}
+    response = HttpResponse(status=status)
+    response["HX-Reswap"] = "none"
+    response["HX-Trigger"] = json.dumps({"console:message": detail})  # ASCII: non-Latin-1 text is escaped
+    return response

@@ -11,7 +11,6 @@ A console URL that does not exist, or a view's Http404, gets the console's own 4
 (Django would show its technical 404, listing every URL pattern).
 """
 
-import json
 import logging
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from console.client.errors import (
 )
 from console.client.transport import browser_origin
 from console.htmx import navigate
+from console.htmx import toast as htmx_toast
 from console.sessions import browser_session
 from console.views import errors
 from console.views.decorators import page_url, sign_in_redirect
@@ -147,14 +147,10 @@ def unavailable(request, error: Unavailable):
 
 
 def toast(error: PlatformError, tone: str, *, text: str | None = None, alert: str | None = None) -> HttpResponse:
-    """For htmx: swap nothing, and show the platform's own message (console.js reads the console:message event).
-
-    `alert` names the element that sent the request (a form): the message is also shown in its alert region.
-    """
-    detail = {"text": text or error.message, "tone": tone, "requestId": error.request_id, "alert": alert}
-    response = HttpResponse(status=error.status or 503)
-    response["HX-Reswap"] = "none"
-    response["HX-Trigger"] = json.dumps({"console:message": detail})  # ASCII: non-Latin-1 text is escaped
+    """For htmx: the platform's own message as a toast, nothing swapped (console.htmx.toast)."""
+    response = htmx_toast(
+        text or error.message, tone, status=error.status or 503, request_id=error.request_id, alert=alert
+    )
     if error.retry_after is not None:
         response["Retry-After"] = str(error.retry_after)
     return response

@@ -5,17 +5,17 @@ Signed in, an error page sits in the app shell (templates/console/errors/base.ht
 way back to the list the page belonged to ("/teams/T1/settings" -> Teams), else to the dashboard.
 """
 
-import json
 import logging
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404, resolve, reverse
 from django.views import csrf
 from django_htmx.http import HttpResponseClientRedirect
 
+from console.htmx import toast
 from console.views.decorators import safe_path
 
 logger = logging.getLogger("console")
@@ -90,11 +90,7 @@ def csrf_failure(request, reason: str = ""):
         target = back or reverse("sign_in")  # a signed-in page sends the user on to sign in, coming back
         return HttpResponseClientRedirect(target) if request.htmx else HttpResponseRedirect(target)
     if request.htmx:
-        response = HttpResponse(status=403)
-        response["HX-Reswap"] = "none"
-        detail = {"text": f"{EXPIRED_FORM} Reload the page and try again.", "tone": "warning"}
-        response["HX-Trigger"] = json.dumps({"console:message": detail})
-        return response
+        return toast(f"{EXPIRED_FORM} Reload the page and try again.", "warning", status=403)
     context = error_context(request, f"{EXPIRED_FORM} Open the page again and repeat what you did.", retry_url=back)
     return render(request, "console/errors/expired_form.html", context, status=403)
 
