@@ -33,24 +33,19 @@ from console.client.errors import (
 from console.client.transport import browser_origin
 from console.htmx import navigate
 from console.htmx import toast as htmx_toast
+from console.requests import is_console
 from console.sessions import browser_session
 from console.views import errors
 from console.views.decorators import page_url, sign_in_redirect
 
 logger = logging.getLogger("console")
 
-# The embedded local platform shares this Django project; its requests carry no console session.
-API_PREFIXES = ("/api/", "/_local/")
 PAGES = {
     Forbidden: ("console/errors/forbidden.html", "danger"),
     NotFound: ("console/errors/not_found.html", "warning"),
     Conflict: ("console/errors/conflict.html", "warning"),
     RateLimited: ("console/errors/rate_limited.html", "warning"),
 }
-
-
-def is_console(request) -> bool:
-    return not request.path.startswith(API_PREFIXES)
 
 
 class HtmxVaryMiddleware:

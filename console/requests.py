@@ -10,6 +10,14 @@ from django_htmx.middleware import HtmxDetails
 
 from console.client.base import Platform
 
+# The embedded local platform shares this Django project; its requests carry no console session.
+API_PREFIXES = ("/api/", "/_local/")
+
+
+def is_console(request: HttpRequest) -> bool:
+    """A request for the console's pages, not for the embedded platform's API."""
+    return not request.path.startswith(API_PREFIXES)
+
 
 class ConsoleRequest(HttpRequest):
     """A console request: the platform client of its session (None when signed out) and htmx's details."""

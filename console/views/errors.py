@@ -16,6 +16,7 @@ from django.views import csrf
 from django_htmx.http import HttpResponseClientRedirect
 
 from console.htmx import toast
+from console.requests import is_console
 from console.views.decorators import safe_path
 
 logger = logging.getLogger("console")
@@ -81,7 +82,7 @@ def csrf_failure(request, reason: str = ""):
     Signed out, sign in and come back; signed in, open the page again. An htmx request swaps nothing, so the
     form keeps what the user typed, and says why in a toast.
     """
-    if request.path.startswith(("/api/", "/_local/")):
+    if not is_console(request):
         return csrf.csrf_failure(request, reason)
     logger.info("CSRF check failed on %s %s: %s", request.method, request.path, reason)
     back = safe_path(request, request.META.get("HTTP_REFERER", ""))
