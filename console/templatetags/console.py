@@ -362,6 +362,89 @@ NO_TEAM = mark_safe('<span class="cell-secondary">—</span>')
 
 
 @register.simple_tag(takes_context=True)
+def filter_bar(context, table, label: str, placeholder: str = "") -> SafeString:
+    """The filters of a list screen, above its table: {% filter_bar table label="members" placeholder="…" %}.
+
+    `table` is the console.tables.Table (its query is the ListQuery; filters swap #<table.id>); `label` is what
+    the list is ("Search members", "Filter members"); `placeholder` the search box's hint. The search (as you
+    type), every select and the sort are sent together; without JavaScript the form is a plain GET with an
+    Apply button. The count and the sort field are refreshed with each swap (components/table.html sends them
+    out of band). The count is not read out itself (aria-live off): after a swap the page's live region says
+    it, with the sort. Built here rather than in a template: it is on every list page, and as an include its
+    thirty-odd lookups cost more than the table's rows.
+    """
+    query, tid, path = table.query, table.id, context["request"].path
+    parts = [
+        format_html(
+            '<form id="{}-filters" class="filter-bar" method="get" action="{}" role="search" aria-label="Filter {}"\n'
+            '      hx-get="{}" hx-target="#{}" hx-swap="outerHTML" hx-push-url="true" '
+            'hx-trigger="change from:(#{}-filters select), submit" hx-indicator="#{}-loading">\n',
+            tid,
+            path,
+            label,
+            path,
+            tid,
+            tid,
+            tid,
+        )
+    ]
+    if query.searchable:
+        parts.append(
+            format_html(
+                '  <div class="filter-search">\n'
+                '    <label class="visually-hidden" for="{}-q">Search {}</label>\n    {}\n'
+                '    <input type="search" class="form-control form-control-sm" id="{}-q" name="q" value="{}" '
+                'placeholder="{}  ( / )" autocomplete="off" data-page-search\n'
+                '           hx-get="{}" hx-trigger="input changed delay:300ms, search" hx-target="#{}" '
+                'hx-swap="outerHTML" hx-push-url="true" hx-include="#{}-filters" hx-indicator="#{}-loading">\n'
+                "  </div>\n",
+                tid,
+                label,
+                icon("search"),
+                tid,
+                query.search or "",
+                placeholder,
+                path,
+                tid,
+                tid,
+                tid,
+            )
+        )
+    for select in query.selects():
+        options = "".join(
+            format_html('<option value="{}"{}>{}</option>', value, " selected" if value == select.value else "", text)
+            for value, text in select.options
+        )
+        parts.append(
+            format_html(
+                '  <label class="visually-hidden" for="{}-{}">{}</label>\n'
+                '  <select class="form-select form-select-sm" id="{}-{}" name="{}">\n    {}\n  </select>\n',
+                tid,
+                select.name,
+                select.label,
+                tid,
+                select.name,
+                select.name,
+                SafeString(options),
+            )
+        )
+    if query.sorts:
+        parts.append(
+            format_html('  <input type="hidden" id="{}-sort" name="sort" value="{}">\n', tid, query.sort_param)
+        )
+    parts.append(
+        format_html(
+            '  <noscript><button type="submit" class="btn btn-outline-secondary btn-sm">Apply</button></noscript>\n'
+            '  {}\n  <p id="{}-count" class="filter-count" role="status" aria-live="off">{}</p>\n</form>',
+            _loading("Loading…", f"{tid}-loading"),
+            tid,
+            table.count_text,
+        )
+    )
+    return SafeString("".join(parts))
+
+
+@register.simple_tag(takes_context=True)
 def table_rows(context, table):
     """Every row of a console.tables.Table through its row partial, found once for the table (an {% include %}
     in a {% for %} looks it up and pushes its state again for every row). The rows share one context level and
