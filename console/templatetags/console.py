@@ -444,6 +444,108 @@ def filter_bar(context, table, label: str, placeholder: str = "") -> SafeString:
     return SafeString("".join(parts))
 
 
+SWAP = 'hx-target="#{}" hx-swap="outerHTML" hx-push-url="true"'  # a header or pager link: swap the table
+
+
+@register.simple_tag
+def table_head(table) -> SafeString:
+    """The header row of a console.tables.Table (components/table.html): a sortable column's header is a link
+    with aria-sort and a hint of what activating it does, and a stable id for htmx to refocus after the swap."""
+    cells: list[str] = []
+    if table.select:
+        cells.append(
+            '<th scope="col" class="select-cell"><input class="form-check-input requires-js" type="checkbox" '
+            'data-select-all aria-label="Select all on this page"></th>'
+        )
+    for header in table.headers:
+        column = header.column
+        if header.url:
+            sort = format_html(' aria-sort="{}"', header.aria_sort) if header.aria_sort else ""
+            link = format_html(
+                '<a class="sort-link" id="{}" href="{}" hx-get="{}" '
+                + SWAP
+                + '>{}{}<span class="visually-hidden">{}</span></a>',
+                header.id,
+                header.url,
+                header.url,
+                table.id,
+                column.label,
+                icon(header.icon),
+                header.hint,
+            )
+            cells.append(format_html('<th scope="col" class="{}"{}>\n{}\n</th>', column.css, sort, link))
+        elif column.css == "actions":
+            label = format_html('<span class="visually-hidden">{}</span>', column.label)
+            cells.append(format_html('<th scope="col" class="{}">{}</th>', column.css, label))
+        else:
+            cells.append(format_html('<th scope="col" class="{}">{}</th>', column.css, column.label))
+    return SafeString("<tr>\n" + "\n".join(cells) + "\n</tr>")
+
+
+@register.simple_tag
+def table_pager(table) -> SafeString:
+    """The pager of a console.tables.Table: the summary ("1 to 50 of 2,000", with an en dash), previous and next,
+    and page numbers (marker-paged lists: back to the first page, and next). Links keep the rest of the query
+    and have stable ids."""
+    pager = table.pager
+    if not pager:
+        return SafeString("")
+    parts: list[str] = [
+        format_html('<nav class="pagination-bar" aria-label="Pagination">\n<span>{}</span>\n', pager.summary)
+    ]
+    if pager.previous or pager.next:
+        first = "First page" if table.query.marker_paging else "Previous page"
+        parts.append('<ul class="pagination pagination-sm">\n')
+        parts.append(_pager_end(table.id, pager.previous, "previous", "prev", "chevron-left", first, "Previous page"))
+        for link in pager.pages:
+            if link.gap:
+                parts.append('<li class="page-item disabled"><span class="page-link">…</span></li>\n')
+                continue
+            current = ' aria-current="page"' if link.current else ""
+            parts.append(
+                format_html(
+                    '<li class="page-item{}"><a class="page-link" id="{}" href="{}" hx-get="{}" '
+                    + SWAP
+                    + '{} aria-label="Page {}">{}</a></li>\n',
+                    " active" if link.current else "",
+                    link.id,
+                    link.url,
+                    link.url,
+                    table.id,
+                    SafeString(current),
+                    link.label,
+                    link.label,
+                )
+            )
+        parts.append(_pager_end(table.id, pager.next, "next", "next", "chevron-right", "Next page", "Next page"))
+        parts.append("</ul>\n")
+    parts.append("</nav>")
+    return SafeString("".join(parts))
+
+
+def _pager_end(table_id: str, url: str, name: str, rel: str, arrow: str, label: str, disabled_label: str) -> str:
+    """The previous or next item of a pager: a link, or a disabled item when there is nowhere to go."""
+    if not url:
+        inner = format_html(
+            '<span class="page-link">{}<span class="visually-hidden">{}</span></span>', icon(arrow), disabled_label
+        )
+        return format_html('<li class="page-item disabled">\n{}\n</li>\n', inner)
+    link = format_html(
+        '<a class="page-link" id="{}-{}" href="{}" hx-get="{}" '
+        + SWAP
+        + ' rel="{}">{}<span class="visually-hidden">{}</span></a>',
+        table_id,
+        name,
+        url,
+        url,
+        table_id,
+        rel,
+        icon(arrow),
+        label,
+    )
+    return format_html('<li class="page-item">\n{}\n</li>\n', link)
+
+
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
     """Every row of a console.tables.Table through its row partial, found once for the table (an {% include %}
