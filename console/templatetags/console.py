@@ -18,6 +18,8 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
+from console.htmx import MESSAGES_TEMPLATE
+
 register = template.Library()
 
 
@@ -225,9 +227,24 @@ def _document_assets() -> SafeString:
     return render_to_string("console/components/assets.html")
 
 
+@register.simple_tag(takes_context=True)
+def toasts(context) -> SafeString:
+    """The page's toast region (components/messages.html) with this request's messages. Most pages have none,
+    and then the region is the same HTML every time: rendered once per process, like the head's assets."""
+    if context.get("messages"):
+        return SafeString(context.template.engine.get_template(MESSAGES_TEMPLATE).render(context))
+    return _empty_toasts()
+
+
+@lru_cache(maxsize=1)
+def _empty_toasts() -> SafeString:
+    return SafeString(render_to_string(MESSAGES_TEMPLATE, {"messages": ()}))
+
+
 def _forget_static(**kwargs) -> None:
     sprite_url.cache_clear()
     _document_assets.cache_clear()
+    _empty_toasts.cache_clear()
 
 
 setting_changed.connect(_forget_static, dispatch_uid="console.static")
