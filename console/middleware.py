@@ -16,6 +16,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
@@ -46,6 +47,22 @@ PAGES = {
     Conflict: ("console/errors/conflict.html", "warning"),
     RateLimited: ("console/errors/rate_limited.html", "warning"),
 }
+
+
+class CsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF protection, except that a cookie the browser already holds is not sent back with every page.
+
+    Django re-sends the cookie whenever a page uses the token, to push its year-long expiry forward; every
+    console page has a form, so every response carried a Set-Cookie and every browser stored it again. Here the
+    cookie is sent when it is new or changed (first visit, sign-in rotates it) and otherwise left alone: it
+    expires a year after it was set, and the next page then sets a fresh one (a form still open from before
+    that gets the "page out of date" page, console.views.errors.csrf_failure).
+    """
+
+    def process_response(self, request, response):
+        if request.COOKIES.get(settings.CSRF_COOKIE_NAME) == request.META.get("CSRF_COOKIE"):
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+        return super().process_response(request, response)
 
 
 class HtmxVaryMiddleware:

@@ -4,6 +4,7 @@ import json
 
 from django.test import Client
 
+from tests.console.conftest import sign_in
 from tests.console.test_theme import CSRF_INPUT, signed_in_strictly
 
 FORGED = "x" * 64  # what a page from before the browser's cookies were cleared sends, as far as Django can tell
@@ -55,3 +56,19 @@ def test_the_platform_api_keeps_djangos_answer(db):
 
     response = csrf_failure(RequestFactory().post("/api/v1/anything"), reason="test")
     assert response.status_code == 403 and b"LakeSail Console" not in response.content
+
+
+def test_the_cookie_is_sent_when_new_or_rotated_and_not_with_every_page(cast):
+    client = Client(enforce_csrf_checks=True)
+    first = client.get("/sign-in")
+    assert first.cookies["csrftoken"].value  # a new browser gets one
+    again = client.get("/sign-in")
+    assert "csrftoken" not in again.cookies  # it has it: no Set-Cookie (Django re-sends it on every page)
+    token = CSRF_INPUT.search(again.content.decode()).group(1)
+    old = client.cookies["csrftoken"].value
+    signed_in = sign_in(client, cast.member, csrfmiddlewaretoken=token)
+    assert signed_in.status_code == 302 and signed_in.cookies["csrftoken"].value != old  # sign-in rotates it
+    page = client.get("/teams")
+    assert page.status_code == 200 and "csrftoken" not in page.cookies
+    client.cookies.pop("csrftoken")
+    assert client.get("/teams").cookies["csrftoken"].value  # lost or expired: the next page sets a fresh one
