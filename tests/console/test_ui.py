@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template import Context, RequestContext, Template
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils.timesince import timesince
 
 from console.client.errors import ValidationFailed
 from console.context_processors import NAVIGATION
@@ -17,7 +18,7 @@ from console.forms.base import PlatformForm
 from console.forms.lists import ListQuery
 from console.htmx import targets
 from console.tables import Column, Empty, Table
-from console.templatetags.console import clip, duration, initials, percent_of, status_tone, timestamp
+from console.templatetags.console import clip, duration, elapsed, initials, percent_of, status_tone, timestamp
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
@@ -379,6 +380,28 @@ def test_timestamp_gives_the_exact_time_to_keyboard_touch_and_screen_readers():
 )
 def test_future_times_round_to_the_nearest_unit(ahead, text):
     assert f">{text}</time>" in timestamp(datetime.now(UTC) + ahead)
+
+
+@pytest.mark.parametrize(
+    ("ago", "text"),
+    [
+        (timedelta(days=6, hours=23), "6\xa0days ago"),  # whole units, counted down as timesince does
+        (timedelta(days=1, hours=23), "1\xa0day ago"),
+        (timedelta(hours=23, minutes=59), "23\xa0hours ago"),
+        (timedelta(hours=1), "1\xa0hour ago"),
+        (timedelta(minutes=59, seconds=50), "59\xa0minutes ago"),
+        (timedelta(minutes=1, seconds=5), "1\xa0minute ago"),
+        (timedelta(seconds=50), "just now"),
+    ],
+)
+def test_past_times_count_whole_units(ago, text):
+    assert f">{text}</time>" in timestamp(datetime.now(UTC) - ago)
+
+
+def test_past_spans_are_worded_as_djangos_timesince_words_them():
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+    for seconds in range(60, 7 * 24 * 3600, 7 * 61):
+        assert elapsed(seconds) == timesince(now - timedelta(seconds=seconds), now, depth=1), seconds
 
 
 def test_times_beyond_a_week_are_dates():
