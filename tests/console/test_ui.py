@@ -13,6 +13,7 @@ from django.test import RequestFactory
 from django.utils.timesince import timesince
 
 from console.client.errors import ValidationFailed
+from console.client.models.common import Member
 from console.context_processors import NAVIGATION
 from console.forms.base import PlatformForm
 from console.forms.lists import ListQuery
@@ -320,6 +321,35 @@ def test_status_badge_and_stat_card():
     )
     html = render('{% include "console/components/stat_card.html" with label="Teams" value=0 icon="diagram-3" %}')
     assert '<p class="stat-card-label">Teams</p>' in html and '<p class="stat-card-value">0</p>' in html
+
+
+MEMBER = {
+    "id": "M1ANN",
+    "organizationId": "ORG1",
+    "userId": "U1ANN",
+    "email": "ann@acme.test",
+    "givenName": "Ann",
+    "familyName": "O'Neil",
+    "displayName": "Ann O'Neil",
+    "joinedAt": "2026-01-02T03:04:05Z",
+    "createdAt": "2026-01-02T03:04:05Z",
+    "updatedAt": "2026-01-02T03:04:05Z",
+}
+
+
+def test_member_cell_links_the_name_and_marks_external_and_deactivated_people():
+    member = Member.model_validate(
+        {**MEMBER, "displayName": "Ann <b>O'Neil</b>", "accountType": "external", "status": "deactivated"}
+    )
+    html = Template("{% load console %}{% member_cell m '/members/' %}|{% member_cell m '/members/' status=True %}")
+    plain, with_status = html.render(Context({"m": member})).split("|")
+    assert '<span class="avatar" aria-hidden="true">A</span>' in plain  # initials of words only
+    assert f'<a class="cell-primary" href="/members/{member.id}">Ann &lt;b&gt;O&#x27;Neil&lt;/b&gt;</a>' in plain
+    assert "External" in plain and "Deactivated" not in plain  # the list's own Status column says it
+    deactivated = '<span class="badge-status tone-neutral">Deactivated</span>'
+    assert with_status.endswith(f"External</span> {deactivated}</div></div>")
+    managed = member.model_copy(update={"account_type": "managed", "status": "active"})
+    assert "External" not in Template("{% load console %}{% member_cell m '/m/' %}").render(Context({"m": managed}))
 
 
 def test_loading_indicator_is_hidden_until_a_request():
