@@ -386,6 +386,41 @@ def team_links(summaries, path: str):
     return SafeString(", ".join(format_html('<a href="{}{}">{}</a>', path, s.team.id, s.team.name) for s in summaries))
 
 
+@register.simple_tag(takes_context=True)
+def confirm_button(context, dialog: str, action: str, name: str, label: str, icon: str = "trash") -> SafeString:
+    """A row's button for its list's one confirm dialog: {% confirm_button "remove-dialog" url name "Remove" %}.
+
+    The dialog is components/confirm_dialog.html with id `dialog`; console.js points its form at `action` and
+    writes `name` into its name slots before it opens. Without JavaScript the button is hidden and a form posts
+    `action` at once ("Remove now"). A tag rather than markup in the row: it is drawn in every row.
+    """
+    return format_html(
+        '<button type="button" class="btn btn-outline-danger btn-sm danger-action requires-js" command="show-modal" '
+        'commandfor="{}" data-confirm-action="{}" data-confirm-name="{}">{}{}<span class="visually-hidden"> {}</span>'
+        '</button><noscript><form method="post" action="{}" class="d-inline">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button type="submit" class="btn btn-danger btn-sm">{} now<span class="visually-hidden"> {}</span></button>'
+        "</form></noscript>",
+        dialog,
+        action,
+        name,
+        _icon(sprite_url(), str(icon), "", ""),
+        label,
+        name,
+        action,
+        context.get("csrf_token", ""),
+        label,
+        name,
+    )
+
+
+@register.filter
+def name_slot(text) -> SafeString:
+    """Confirm-dialog words whose first "{name}" is where each row's name goes (console.js fills it in)."""
+    escaped = str(text) if isinstance(text, SafeData) else html.escape(str(text))
+    return SafeString(escaped.replace("{name}", "<span data-name-slot></span>", 1))
+
+
 @register.simple_tag
 def member_cell(member, path: str, status: bool = False) -> SafeString:
     """A person's cell in a list's row: initials, their name linking to their page (`path`: link_prefix of

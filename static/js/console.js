@@ -19,8 +19,8 @@
  *   <a|button data-dialog="id">                     opens <dialog id="id"> at once, loading, and fills it by htmx
  *   <div data-error-summary>                        a form's error summary (autofocus): its links focus the
  *                                                   field they name
- *   <button commandfor="id" data-confirm-action      one confirm dialog for a list's rows: the row's URL, title
- *     data-confirm-title data-confirm-text>         and text go into <dialog id="id"> before it opens
+ *   <button commandfor="id" data-confirm-action      one confirm dialog for a list's rows: the row's URL and
+ *     data-confirm-name>                            name go into <dialog id="id"> before it opens
  */
 (function () {
   "use strict";
@@ -616,10 +616,11 @@
 })();
 
 // --- One confirm dialog for a list's rows (components/confirm_dialog.html) -----------------------------
-// <button command="show-modal" commandfor="id" data-confirm-action="/url" data-confirm-title="…"
-// data-confirm-text="…">: before the dialog opens (capture phase, ahead of the native command and the
-// polyfill above), its form is pointed at the row's action and its title and text become the row's, so a
-// page draws one dialog instead of one per row. Without JavaScript the row's own <noscript> form is used.
+// <button command="show-modal" commandfor="id" data-confirm-action="/url" data-confirm-name="…"> (the
+// confirm_button tag): before the dialog opens (capture phase, ahead of the native command and the polyfill
+// above), its form is pointed at the row's action and the row's name fills the dialog's [data-name-slot]
+// spans, so a page draws one dialog instead of one per row. Without JavaScript the row's own <noscript>
+// form is used.
 (function () {
   "use strict";
   document.addEventListener(
@@ -629,10 +630,9 @@
       var dialog = invoker && document.getElementById(invoker.getAttribute("commandfor"));
       if (!dialog || dialog.tagName !== "DIALOG") return;
       dialog.querySelector("form").setAttribute("action", invoker.getAttribute("data-confirm-action"));
-      ["title", "text"].forEach(function (part) {
-        var slot = document.getElementById(dialog.id + "-" + part);
-        var value = invoker.getAttribute("data-confirm-" + part);
-        if (slot && value !== null) slot.textContent = value;
+      var name = invoker.getAttribute("data-confirm-name") || "";
+      dialog.querySelectorAll("[data-name-slot]").forEach(function (slot) {
+        slot.textContent = name;
       });
     },
     true,

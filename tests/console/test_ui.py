@@ -313,6 +313,27 @@ def test_confirm_dialog():
     assert 'formmethod="dialog"' in html and "btn-danger" in html
 
 
+def test_one_confirm_dialog_serves_every_row_through_confirm_button():
+    dialog = render(
+        '{% include "console/components/confirm_dialog.html" with id="remove-dialog" '
+        'title="Remove {name} from {name}?" text=words confirm_label="Remove" danger=True %}',
+        words="<b>{name}</b> leaves.",
+    )
+    # The first "{name}" of each is the row's name (console.js fills it); a second one is text, as is markup.
+    assert '<h2 id="remove-dialog-title">Remove <span data-name-slot></span> from {name}?</h2>' in dialog
+    assert '<p id="remove-dialog-text">&lt;b&gt;<span data-name-slot></span>&lt;/b&gt; leaves.</p>' in dialog
+    button = Template(
+        '{% load console %}{% confirm_button "remove-dialog" "/teams/T1/members/M1/remove" name "Remove" %}'
+    ).render(Context({"name": "Ann <O'Neil>", "csrf_token": "tok"}))
+    assert 'commandfor="remove-dialog" data-confirm-action="/teams/T1/members/M1/remove"' in button
+    assert 'data-confirm-name="Ann &lt;O&#x27;Neil&gt;"' in button and "requires-js" in button
+    assert '>Remove<span class="visually-hidden"> Ann &lt;O&#x27;Neil&gt;</span></button>' in button
+    # Without JavaScript: the row's own form, with the page's CSRF token, posts at once.
+    noscript = re.search(r"<noscript>(.*)</noscript>", button).group(1)
+    assert '<form method="post" action="/teams/T1/members/M1/remove"' in noscript
+    assert '<input type="hidden" name="csrfmiddlewaretoken" value="tok">' in noscript and "Remove now" in noscript
+
+
 def test_status_badge_and_stat_card():
     assert 'tone-success">Active</span>' in render('{% load console %}{% status_badge "active" %}')
     assert 'tone-warning">Pending</span>' in render('{% load console %}{% status_badge "pending" %}')
