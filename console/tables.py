@@ -111,7 +111,7 @@ class Table(Lookup):
     total: int | None = None  # page-numbered lists: the number of matches
     next_marker: str | None = None  # marker-paged lists: where the next page starts
     empty: Empty = field(default_factory=lambda: Empty("Nothing here yet"))
-    filtered_empty: Empty | None = None  # when filters hide every row (a "Clear filters" link is added)
+    filtered_empty: Empty | None = None  # when filters hide every row (a link that clears them is added)
     select: str = ""  # bulk selection: the row checkboxes' name ("" for none); the row partial draws them
     toolbar: str = ""  # "template.html#partial" drawn above the table while it has rows (a bulk bar)
     extra: dict[str, Any] = field(default_factory=dict)  # anything the row partial needs besides the row
@@ -171,7 +171,9 @@ class Table(Lookup):
         if not self.query.filtered:
             return self.empty
         empty = self.filtered_empty or Empty("Nothing matches", "Try another search, or clear the filters.", "search")
-        return empty if empty.action_url else replace(empty, action_url=self.clear_url, action_label="Clear filters")
+        if empty.action_url:
+            return empty
+        return replace(empty, action_url=self.clear_url, action_label=empty.action_label or "Clear filters")
 
     @property
     def clear_url(self) -> str:

@@ -94,11 +94,10 @@ def team_list(request: SignedInRequest):
             reverse("team_create") if can_create else "",
             "Create team",
         ),
+        # Its link clears the search (the table adds the URL when it shows this).
+        filtered_empty=Empty("No teams match", "Try another name, or clear the search.", "search", "", "Clear search"),
         extra={"team_path": link_prefix("team_detail")},
         noun=("team", "teams"),
-    )
-    table.filtered_empty = Empty(
-        "No teams match", "Try another name, or clear the search.", "search", table.clear_url, "Clear search"
     )
     return render_page(request, LIST, {"table": table, "can_create": can_create}, partials="team-table")
 

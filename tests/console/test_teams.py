@@ -69,7 +69,9 @@ class TestList:
         assert "HX-Request" in response["Vary"]
 
     def test_no_match(self, signed_in, cast):
-        assert "No teams match" in text_of(signed_in(cast.owner).get("/teams?q=zzz"))
+        response = signed_in(cast.owner).get("/teams?q=zzz&sort=-name")
+        assert "No teams match" in text_of(response)
+        assert re.search(r'<a class="btn[^"]*" href="\?sort=-name"[^>]*>\s*Clear search', response.content.decode())
 
     def test_an_organization_without_teams_invites_its_owner_to_create_one(self, signed_in, cast):
         response = signed_in(cast.outsider).get("/teams")
