@@ -1,4 +1,4 @@
-"""The table every list screen renders (templates/console/components/table.html).
+"""The table every list screen renders ({% table_card table %}, console/templatetags/console.py).
 
 A view builds a Table from its ListQuery and the page it got from the client; the template renders the
 card: optional toolbar, caption, sortable headers (aria-sort, links that keep the rest of the query),

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 
-from console.htmx import MESSAGES_TEMPLATE
+from console.htmx import MESSAGES_TEMPLATE, targets
 
 register = template.Library()
 
@@ -455,7 +455,7 @@ def filter_bar(context, table, label: str, placeholder: str = "") -> SafeString:
     `table` is the console.tables.Table (its query is the ListQuery; filters swap #<table.id>); `label` is what
     the list is ("Search members", "Filter members"); `placeholder` the search box's hint. The search (as you
     type), every select and the sort are sent together; without JavaScript the form is a plain GET with an
-    Apply button. The count and the sort field are refreshed with each swap (components/table.html sends them
+    Apply button. The count and the sort field are refreshed with each swap ({% table_card %} sends them
     out of band). The count is not read out itself (aria-live off): after a swap the page's live region says
     it, with the sort. Built here rather than in a template: it is on every list page, and as an include its
     thirty-odd lookups cost more than the table's rows.
@@ -534,9 +534,104 @@ def filter_bar(context, table, label: str, placeholder: str = "") -> SafeString:
 SWAP = 'hx-target="#{}" hx-swap="outerHTML" hx-push-url="true"'  # a header or pager link: swap the table
 
 
-@register.simple_tag
-def table_head(table) -> SafeString:
-    """The header row of a console.tables.Table (components/table.html): a sortable column's header is a link
+@register.simple_tag(takes_context=True)
+def table_card(context, table) -> SafeString:
+    """The table of every list screen: {% table_card table %} (`table`: a console.tables.Table).
+
+    The card holds the active-filter chips, the toolbar (table.toolbar, a "template#partial", while there are
+    rows), the scrollable region with the caption, the header row, the rows (table.row, a "template#partial"
+    drawn with {{ row }} and {{ table }}) and the pager; or the empty state. The caller's partial named table.id
+    wraps it, so an htmx request aimed at #<table.id> gets just the card, with the filter bar's count and sort
+    field out of band. Header and pager links are plain links with the same hx-get and a stable id (htmx
+    refocuses it after the swap; when the focused control is gone, console.js focuses the [data-swap-focus]
+    region); data-announce is what the page's live region says after a swap. console.js copies each header's
+    visible text onto its column's cells (data-label): on a phone the rows become cards labelled with it.
+    Built here rather than as an include: every list page draws it, and its forty-odd lookups and conditions
+    cost about as much as the rows.
+    """
+    tid, query = table.id, table.query
+    parts: list[str] = [
+        format_html('<div id="{}" class="card table-card" data-table data-announce="{}">\n', tid, table.announcement)
+    ]
+    if targets(context["request"], tid):  # the filter bar around the table follows the swap
+        parts.append(format_html('<span hx-swap-oob="innerHTML:#{}-count">{}</span>\n', tid, table.count_text))
+        if query.sorts:
+            parts.append(
+                format_html(
+                    '<input type="hidden" id="{}-sort" name="sort" value="{}" hx-swap-oob="true">\n',
+                    tid,
+                    query.sort_param,
+                )
+            )
+    chips = query.chips()
+    if chips:
+        parts.append(_chips(tid, chips, table.clear_url))
+    if table.rows:
+        if table.toolbar:
+            parts.append(context.template.engine.get_template(table.toolbar).render(context))
+        caption = format_html(
+            "{}{}{}",
+            table.caption,
+            " matching the filters" if query.filtered else "",
+            f", {table.total} in all" if table.total is not None else "",
+        )
+        parts.append(
+            format_html(
+                '<div class="table-responsive" tabindex="0" role="region" aria-label="{}" data-swap-focus>\n'
+                '<table class="table table-console table-hover">\n<caption class="visually-hidden">{}</caption>\n'
+                "<thead>\n{}\n</thead>\n<tbody>\n{}\n</tbody>\n</table>\n</div>\n{}",
+                table.caption,
+                caption,
+                _table_head(table),
+                _table_rows(context, table),
+                _table_pager(table),
+            )
+        )
+    else:
+        empty = table.empty_state
+        state = {"title": empty.title, "text": empty.text, "icon": empty.icon}
+        state.update(action_url=empty.action_url, action_label=empty.action_label)
+        with context.push(state):
+            parts.append(context.template.engine.get_template(EMPTY_STATE).render(context))
+    parts.append("\n</div>")
+    return SafeString("".join(parts))
+
+
+EMPTY_STATE = "console/components/empty_state.html"
+
+
+def _chips(tid: str, chips, clear_url: str) -> SafeString:
+    """The active filters above the table, each a link that removes it, and one that clears them all."""
+    links = "".join(
+        format_html(
+            '<a class="filter-chip" id="{}-chip-{}" href="{}" data-clear-filter="{}" data-filters="{}-filters">'
+            '{}: {}{}<span class="visually-hidden"> (remove this filter)</span></a>',
+            tid,
+            chip.name,
+            chip.remove_url,
+            chip.name,
+            tid,
+            chip.label,
+            chip.value,
+            icon("x-lg"),
+        )
+        for chip in chips
+    )
+    return format_html(
+        '<div class="filter-chips" aria-label="Active filters" role="group">\n'
+        '<span class="filter-chips-label">Filtered by</span>\n{}\n'
+        '<a class="filter-chips-clear" id="{}-clear" href="{}" data-clear-filter="{}" data-filters="{}-filters">'
+        "Clear filters</a>\n</div>\n",
+        SafeString(links),
+        tid,
+        clear_url,
+        "".join(f"{chip.name} " for chip in chips),
+        tid,
+    )
+
+
+def _table_head(table) -> SafeString:
+    """The header row of a table: a sortable column's header is a link
     with aria-sort and a hint of what activating it does, and a stable id for htmx to refocus after the swap."""
     cells: list[str] = []
     if table.select:
@@ -569,9 +664,8 @@ def table_head(table) -> SafeString:
     return SafeString("<tr>\n" + "\n".join(cells) + "\n</tr>")
 
 
-@register.simple_tag
-def table_pager(table) -> SafeString:
-    """The pager of a console.tables.Table: the summary ("1 to 50 of 2,000", with an en dash), previous and next,
+def _table_pager(table) -> SafeString:
+    """The pager of a table: the summary ("1 to 50 of 2,000", with an en dash), previous and next,
     and page numbers (marker-paged lists: back to the first page, and next). Links keep the rest of the query
     and have stable ids."""
     pager = table.pager
@@ -633,9 +727,8 @@ def _pager_end(table_id: str, url: str, name: str, rel: str, arrow: str, label: 
     return format_html('<li class="page-item">\n{}\n</li>\n', link)
 
 
-@register.simple_tag(takes_context=True)
-def table_rows(context, table):
-    """Every row of a console.tables.Table through its row partial, found once for the table (an {% include %}
+def _table_rows(context, table) -> SafeString:
+    """Every row of a table through its row partial, found once for the table (an {% include %}
     in a {% for %} looks it up and pushes its state again for every row). The rows share one context level and
     one render state, as the iterations of a {% for %} do, rather than each setting up its own."""
     template = context.template.engine.get_template(table.row)

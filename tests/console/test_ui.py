@@ -202,7 +202,7 @@ def row_template(settings, tmp_path):
 def test_table_sorts_and_keeps_the_query_string(rf, row_template):
     request = rf.get("/members", {"status": "active", "sort": "name", "page": "2", "q": ""})
     html = render(
-        '{% include "console/components/table.html" %}',
+        "{% table_card table %}",
         request,
         table=people_table(request, [{"name": "Ada", "count": 3}], 60),
     )
@@ -251,10 +251,10 @@ def test_the_filter_form_sends_only_the_sort_the_url_asked_for(rf):
 
 def test_table_without_rows_is_an_empty_state(rf, row_template):
     request = rf.get("/members")
-    html = render('{% include "console/components/table.html" %}', request, table=people_table(request, [], 0))
+    html = render("{% table_card table %}", request, table=people_table(request, [], 0))
     assert "<table" not in html and "No members yet" in html and "Invite someone." in html
     request = rf.get("/members", {"status": "gone", "sort": "-name"})
-    html = render('{% include "console/components/table.html" %}', request, table=people_table(request, [], 0))
+    html = render("{% table_card table %}", request, table=people_table(request, [], 0))
     assert "Nothing matches" in html and 'href="?sort=-name">Clear filters' in html
 
 
