@@ -77,6 +77,7 @@ def team_list(request: SignedInRequest):
     query = TeamQuery(request.GET)
     page = list_teams(request.platform, **query.params())
     can_create = access_of(request).can("CanManageTeams")
+    create_url = reverse("team_create") if can_create else ""  # "" when the user may not create teams
     table = Table(
         id="team-table",
         caption="Teams, with their member counts",
@@ -91,7 +92,7 @@ def team_list(request: SignedInRequest):
             if can_create
             else "Owners and Admins create teams. Teams you are added to will appear here.",
             "diagram-3",
-            reverse("team_create") if can_create else "",
+            create_url,
             "Create team",
         ),
         # Its link clears the search (the table adds the URL when it shows this).
@@ -99,7 +100,7 @@ def team_list(request: SignedInRequest):
         extra={"team_path": link_prefix("team_detail")},
         noun=("team", "teams"),
     )
-    return render_page(request, LIST, {"table": table, "can_create": can_create}, partials="team-table")
+    return render_page(request, LIST, {"table": table, "create_url": create_url}, partials="team-table")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
