@@ -114,7 +114,7 @@ class Table(Lookup):
     filtered_empty: Empty | None = None  # when filters hide every row (a link that clears them is added)
     select: str = ""  # bulk selection: the row checkboxes' name ("" for none); the row partial draws them
     toolbar: str = ""  # "template.html#partial" drawn above the table while it has rows (a bulk bar)
-    extra: dict[str, Any] = field(default_factory=dict)  # anything the row partial needs besides the row
+    extra: dict[str, Any] = field(default_factory=dict)  # what the row partial needs besides the row: {{ extra }}
     noun: tuple[str, str] = ("item", "items")  # for the count: "1 member", "40 members"
 
     @property

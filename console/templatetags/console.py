@@ -414,6 +414,34 @@ def confirm_button(context, dialog: str, action: str, name: str, label: str, ico
     )
 
 
+@register.simple_tag
+def row_form(url: str, cell: str, label: str, loading: str = "Loading…") -> SafeString:
+    """A row's Change control for a form that opens in the row: {% row_form url cell label loading %}.
+
+    Opening it loads `url` into element `cell` (htmx; the answer is that element with the form open, in an open
+    <details class="inline-form"> whose summary has the id "<cell>-change", so focus stays on it); without
+    JavaScript it is a link to `url`, the form on its own page. `label` says what changes, for screen readers
+    ("the team role of Mia Member"). A tag, not markup in the row: lists draw it in every row, and the form
+    itself only when it is opened.
+    """
+    pencil = _icon(sprite_url(), "pencil", "", "")
+    return format_html(
+        '<details class="inline-form requires-js" hx-get="{}" hx-trigger="toggle once" hx-target="#{}" '
+        'hx-swap="outerHTML">\n<summary id="{}-change" class="btn btn-link btn-sm p-0">{}Change'
+        '<span class="visually-hidden"> {}</span></summary>\n{}\n</details>\n<noscript><a class="btn btn-link '
+        'btn-sm p-0" href="{}">{}Change<span class="visually-hidden"> {}</span></a></noscript>',
+        url,
+        cell,
+        cell,
+        pencil,
+        label,
+        _loading(str(loading), ""),
+        url,
+        pencil,
+        label,
+    )
+
+
 @register.filter
 def name_slot(text) -> SafeString:
     """Confirm-dialog words whose first "{name}" is where each row's name goes (console.js fills it in)."""
@@ -540,14 +568,14 @@ def table_card(context, table) -> SafeString:
 
     The card holds the active-filter chips, the toolbar (table.toolbar, a "template#partial", while there are
     rows), the scrollable region with the caption, the header row, the rows (table.row, a "template#partial"
-    drawn with {{ row }} and {{ table }}) and the pager; or the empty state. The caller's partial named table.id
-    wraps it, so an htmx request aimed at #<table.id> gets just the card, with the filter bar's count and sort
-    field out of band. Header and pager links are plain links with the same hx-get and a stable id (htmx
-    refocuses it after the swap; when the focused control is gone, console.js focuses the [data-swap-focus]
-    region); data-announce is what the page's live region says after a swap. console.js copies each header's
-    visible text onto its column's cells (data-label): on a phone the rows become cards labelled with it.
-    Built here rather than as an include: every list page draws it, and its forty-odd lookups and conditions
-    cost about as much as the rows.
+    drawn with {{ row }}, {{ table }} and {{ extra }}: table.extra) and the pager; or the empty state. The
+    caller's partial named table.id wraps it, so an htmx request aimed at #<table.id> gets just the card, with
+    the filter bar's count and sort field out of band. Header and pager links are plain links with the same
+    hx-get and a stable id (htmx refocuses it after the swap; when the focused control is gone, console.js
+    focuses the [data-swap-focus] region); data-announce is what the page's live region says after a swap.
+    console.js copies each header's visible text onto its column's cells (data-label): on a phone the rows
+    become cards labelled with it. Built here rather than as an include: every list page draws it, and its
+    forty-odd lookups and conditions cost about as much as the rows.
     """
     tid, query = table.id, table.query
     parts: list[str] = [
@@ -728,12 +756,13 @@ def _pager_end(table_id: str, url: str, name: str, rel: str, arrow: str, label: 
 
 
 def _table_rows(context, table) -> SafeString:
-    """Every row of a table through its row partial, found once for the table (an {% include %}
-    in a {% for %} looks it up and pushes its state again for every row). The rows share one context level and
-    one render state, as the iterations of a {% for %} do, rather than each setting up its own."""
+    """Every row of a table through its row partial (with {{ row }}, {{ table }} and {{ extra }}, the table's
+    extra), found once for the table (an {% include %} in a {% for %} looks it up and pushes its state again for
+    every row). The rows share one context level and one render state, as the iterations of a {% for %} do,
+    rather than each setting up its own."""
     template = context.template.engine.get_template(table.row)
     rows = []
-    with context.render_context.push_state(template), context.push():
+    with context.render_context.push_state(template), context.push(extra=table.extra):
         for row in table.rows:
             context["row"] = row
             rows.append(template.nodelist.render(context))

@@ -88,13 +88,12 @@ def roles_cell(request, team_id: str, detail: MemberDetail, form: TeamMemberRole
     """The member's roles cell with the form open: for htmx the cell alone, otherwise the team page."""
     if not request.htmx:
         return render_detail(request, team_id, editing={"member_id": detail.member.id, "form": form}, status=status)
-    context = {
-        "row": membership_in(detail, team_id),
+    extra = {
         "roles_link": row_link("team_member_roles", team_id),
         "team_roles": roles,
         "manage": True,  # checked above for the form, judged by the platform for a change
-        "roles_form": form,
     }
+    context = {"row": membership_in(detail, team_id), "extra": extra, "roles_form": form}
     return render_fragment(request, f"{DETAIL}#member-roles", context, status=status)
 
 

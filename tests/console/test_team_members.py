@@ -301,7 +301,7 @@ class TestRoles:
         assert response.status_code == 200
         html = response.content.decode()
         assert html.lstrip().startswith(f'<div id="member-roles-{mia}"')
-        assert '<details class="inline-roles" open>' in html and f'id="roles-change-{mia}"' in html  # focus stays
+        assert '<details class="inline-form" open>' in html and f'id="member-roles-{mia}-change"' in html  # focus stays
         form = re.search(rf'<form id="roles-form-{mia}".*?</form>', html, re.S).group(0)
         assert 'type="checkbox"' not in form
         radios = re.findall(
@@ -324,7 +324,7 @@ class TestRoles:
         html = response.content.decode()
         assert "<html" in html and html.count('<form id="roles-form-') == 1
         row = re.search(rf'<div id="member-roles-{mia}".*?</form>', html, re.S).group(0)
-        assert '<details class="inline-roles" open>' in row and " checked" in row
+        assert '<details class="inline-form" open>' in row and " checked" in row
         assert f'hx-get="/teams/{cast.team.id}/members/{olivia}/roles"' in html  # the other rows stay closed
 
     def test_a_member_with_several_roles_is_asked_to_choose_one(self, signed_in, cast):
@@ -367,7 +367,7 @@ class TestRoles:
         html = response.content.decode()
         assert html.lstrip().startswith(f'<div id="member-roles-{mia}"')
         assert re.search(rf'id="roles-{mia}-error" role="alert">Choose a team role\.<', html)
-        assert '<details class="inline-roles" open>' in html and " checked" not in html  # nothing was chosen
+        assert '<details class="inline-form" open>' in html and " checked" not in html  # nothing was chosen
         assert re.findall(r'role-pill">([^<]+)<', html) == ["Contributor"]  # what the member still has
         assert roles_in(cast.team, cast.member) == {"contributor"}
         assert "PUT" not in " ".join(calls(response))
@@ -411,7 +411,7 @@ class TestRoles:
         assert "<html" in response.content.decode()
         assert_kept(response, {})
         row = re.search(rf'<div id="member-roles-{mia}".*?</form>', response.content.decode(), re.S).group(0)
-        assert '<details class="inline-roles" open>' in row and "nothing was saved" in row.lower()
+        assert '<details class="inline-form" open>' in row and "nothing was saved" in row.lower()
 
     def test_without_javascript_back_to_the_page(self, signed_in, cast):
         client = signed_in(cast.owner)
