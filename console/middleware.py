@@ -16,7 +16,6 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
@@ -49,20 +48,24 @@ PAGES = {
 }
 
 
-class CsrfMiddleware(CsrfViewMiddleware):
-    """Django's CSRF protection, except that a cookie the browser already holds is not sent back with every page.
+class CsrfCookieOnceMiddleware:
+    """Keeps Django's CsrfViewMiddleware (just above it in MIDDLEWARE) from re-sending a cookie the browser holds.
 
-    Django re-sends the cookie whenever a page uses the token, to push its year-long expiry forward; every
-    console page has a form, so every response carried a Set-Cookie and every browser stored it again. Here the
-    cookie is sent when it is new or changed (first visit, sign-in rotates it) and otherwise left alone: it
-    expires a year after it was set, and the next page then sets a fresh one (a form still open from before
-    that gets the "page out of date" page, console.views.errors.csrf_failure).
+    Django re-sends the CSRF cookie whenever a page uses the token, to push its year-long expiry forward; every
+    console page has a form, so every response carried a Set-Cookie and every browser stored it again. Below
+    the CSRF middleware, this sees the response first and lets the cookie go out only when it is new or changed
+    (first visit; sign-in rotates it). A cookie then expires a year after it was set and the next page sets a
+    fresh one; a form still open from before gets the "page out of date" page (console.views.errors).
     """
 
-    def process_response(self, request, response):
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         if request.COOKIES.get(settings.CSRF_COOKIE_NAME) == request.META.get("CSRF_COOKIE"):
             request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
-        return super().process_response(request, response)
+        return response
 
 
 class HtmxVaryMiddleware:

@@ -113,7 +113,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "console.middleware.CsrfMiddleware",  # Django's, without re-sending the cookie on every page
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "console.middleware.CsrfCookieOnceMiddleware",  # right below it: the cookie is not re-sent with every page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
