@@ -98,6 +98,7 @@ PLATFORM_APPS = [
     "localplatform.accounts",
     "localplatform.notifications",
     "localplatform.sso",
+    "localplatform.infra",
     "django_tasks_db",
 ]
 if LAKESAIL_EMBEDDED_PLATFORM:
@@ -282,6 +283,8 @@ TASKS = {
     }
 }
 # Notification delivery retries (§4.4): seconds to wait before the 2nd, 3rd, ... attempt.
+# The simulated AWS of the infrastructure area (contract §7): every stage's duration is divided by this.
+LAKESAIL_SIM_SPEED = env.float("LAKESAIL_SIM_SPEED", default=1.0)
 LAKESAIL_NOTIFY_RETRY_DELAYS = env.list("LAKESAIL_NOTIFY_RETRY_DELAYS", cast=int, default=[60, 300, 1800])
 
 # --- Internationalisation ------------------------------------------------------------------

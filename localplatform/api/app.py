@@ -14,6 +14,7 @@ from localplatform.api.routers import (
     members,
     mfa,
     notifications,
+    operations,
     organization,
     roles,
     teams,
@@ -57,6 +58,7 @@ api.add_router("/org", invitations.org_router)
 api.add_router("/invitations", invitations.public_router)
 api.add_router("/org", teams.router)
 api.add_router("", notifications.router)
+api.add_router("", operations.router)
 
 
 def field_path(loc: tuple) -> str:

@@ -56,6 +56,8 @@ IMPLEMENTED = {
     ("delete", "/users/{user}"),
     ("post", "/users/{user}/mfa/reset"),
     ("post", "/users/{user}/password/reset"),
+    # Infrastructure (issue 12)
+    ("get", "/operations/{operationId}"),
 }
 
 
@@ -166,6 +168,7 @@ OPERATION_IDS = {
     ("delete", "/users/{user}"): "delete_user",
     ("post", "/users/{user}/mfa/reset"): "reset_user_mfa",
     ("post", "/users/{user}/password/reset"): "reset_user_password",
+    ("get", "/operations/{operationId}"): "describe_operation",
 }
 
 
