@@ -471,7 +471,7 @@ def member_cell(member, path: str, status: bool = False) -> SafeString:
 
 BREAK_GLASS = " is-break-glass"
 EXTERNAL = mark_safe(' <span class="role-pill ms-1">External</span>')
-DEACTIVATED = mark_safe(' <span class="badge-status tone-neutral">Deactivated</span>')
+DEACTIVATED = SafeString(" " + status_badge("deactivated", tone="neutral"))  # the status_badge tag's own markup
 NO_ROLE = mark_safe('<span class="cell-secondary">No role</span>')
 NO_TEAM = mark_safe('<span class="cell-secondary">—</span>')
 
