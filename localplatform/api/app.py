@@ -9,10 +9,13 @@ from localplatform.api.errors import error_response
 from localplatform.api.middleware import exception_response
 from localplatform.api.routers import (
     auth,
+    clusters,
+    connections,
     identity_providers,
     invitations,
     members,
     mfa,
+    networks,
     notifications,
     operations,
     organization,
@@ -59,6 +62,9 @@ api.add_router("/invitations", invitations.public_router)
 api.add_router("/org", teams.router)
 api.add_router("", notifications.router)
 api.add_router("", operations.router)
+api.add_router("", connections.router)
+api.add_router("", networks.router)
+api.add_router("", clusters.router)
 
 
 def field_path(loc: tuple) -> str:

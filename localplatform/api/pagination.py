@@ -5,6 +5,7 @@ Services slice the pages themselves (localplatform.paging.page_of).
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Literal
 
 from django.core import signing
@@ -46,3 +47,23 @@ def decode_marker(marker: str, filters: dict) -> list:
     if data.get("f") != _filters_digest(filters):
         raise PlatformError("invalid_request", "The marker was issued for different filters.")
     return data["p"]
+
+
+def marker_position(query: MarkerQuery) -> tuple[datetime, str] | None:
+    """The (createdAt, id) position a newest-first list's marker holds; 400 when issued for other filters."""
+    if not query.marker:
+        return None
+    created, last_id = decode_marker(query.marker, marker_filters(query))
+    return datetime.fromisoformat(created), last_id
+
+
+def marker_filters(query: MarkerQuery) -> dict:
+    return query.model_dump(exclude={"limit", "marker"})
+
+
+def marker_page(query: MarkerQuery, items: list, rows: list, more: bool, included: dict) -> dict:
+    """MarkerPage of a newest-first list: `marker` only when more rows follow (§1.8)."""
+    body: dict = {"items": items, "included": included}
+    if more:
+        body["marker"] = encode_marker([rows[-1].created_at.isoformat(), rows[-1].id], marker_filters(query))
+    return body

@@ -165,6 +165,11 @@ def _set_stage(operation: Operation, state: str, seconds: float = 0) -> None:
             entry["duration"] = round(seconds)
 
 
+def stage_name(operation: Operation) -> str:
+    """The stage under way, or the one the operation ended in."""
+    return operation.plan[min(operation.stage_index, len(operation.plan) - 1)]["stage"] if operation.plan else ""
+
+
 def progress(operation: Operation, now: datetime | None = None) -> dict | None:
     """The Operation's `progress` (§2.5): the stage under way (or where it ended), every resource, a summary."""
     if not operation.plan:
@@ -194,3 +199,29 @@ def progress(operation: Operation, now: datetime | None = None) -> dict | None:
         "resources": resources,
         "summary": {"total": len(resources), **summary},
     }
+
+
+def inject_failure(resource, stage: str, message: str | None = None) -> None:
+    """Make the resource's next operation fail at `stage` (for a connection: the verification check of that name).
+
+    For tests and the demo only; no API operation sets it. It applies once: `start_for` clears it."""
+    resource.sim_fail_stage, resource.sim_fail_message = stage, message
+    resource.save(update_fields=["sim_fail_stage", "sim_fail_message"])
+
+
+def start_for(resource, member, kind: str, resource_type: str, plan: list[dict]) -> Operation:
+    """`start` an operation on a Simulated resource, taking (and clearing) the failure injected into it."""
+    fail_stage, fail_message = resource.sim_fail_stage, resource.sim_fail_message
+    if fail_stage:
+        resource.sim_fail_stage = resource.sim_fail_message = None
+        resource.save(update_fields=["sim_fail_stage", "sim_fail_message"])
+    return start(
+        resource.organization,
+        member,
+        kind,
+        resource_type,
+        resource.id,
+        plan,
+        fail_stage=fail_stage,
+        fail_message=fail_message,
+    )

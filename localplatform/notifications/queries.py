@@ -1,13 +1,11 @@
 """Reading channels, rules and deliveries for the list and detail operations of contract §3.21.
 
-Lists are newest first by (createdAt, id); `after` is the (createdAt, id) position of the previous page's
-last row, which the API layer keeps in its opaque marker.
+The API layer slices these querysets newest first (localplatform.paging.newest_first).
 """
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from localplatform.identity.models import Member, Team
 from localplatform.notifications import services
@@ -15,20 +13,6 @@ from localplatform.notifications.models import Channel, Delivery, Rule
 
 if TYPE_CHECKING:
     from localplatform.identity.models import CountedTeam
-
-Position = tuple[datetime, str]
-
-
-def page(queryset: QuerySet, after: Position | None, limit: int) -> tuple[list, bool]:
-    """Up to `limit` rows after `after`, and whether more follow."""
-    queryset = queryset.order_by("-created_at", "-id")
-    if after is not None:
-        created, last_id = after
-        queryset = queryset.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=last_id))
-    if limit == 0:
-        return [], False
-    rows = list(queryset[: limit + 1])
-    return rows[:limit], len(rows) > limit
 
 
 def channels(actor, *, team_id: str | None, member_id: str | None) -> QuerySet:

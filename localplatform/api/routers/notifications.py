@@ -4,7 +4,6 @@ Each operation parses its input, calls the notifications services (queries.py re
 pipeline.py change), and shapes the answer. View function names are the operation ids.
 """
 
-from datetime import datetime
 from typing import Any
 
 from ninja import Query, Router, Status
@@ -12,11 +11,12 @@ from pydantic import Field
 
 from localplatform.api import throttle
 from localplatform.api.auth import BearerAuth
-from localplatform.api.pagination import MarkerQuery, decode_marker, encode_marker
+from localplatform.api.pagination import MarkerQuery, marker_page, marker_position
 from localplatform.api.shapes import notifications as shapes
 from localplatform.api.shapes.common import Id, Input, errors, member_data, team_summary_data
 from localplatform.notifications import catalog, pipeline, queries, services
 from localplatform.notifications.models import Channel, Rule
+from localplatform.paging import newest_first
 
 router = Router(tags=["notifications"], auth=BearerAuth())
 
@@ -94,26 +94,6 @@ def present(body: Input) -> dict:
     return {key: getattr(body, key) for key in body.model_fields_set}
 
 
-def after(query: MarkerQuery) -> queries.Position | None:
-    """The position the marker holds; 400 when it was issued for other filters (§1.8)."""
-    if not query.marker:
-        return None
-    created, last_id = decode_marker(query.marker, filters_of(query))
-    return datetime.fromisoformat(created), last_id
-
-
-def filters_of(query: MarkerQuery) -> dict:
-    return query.model_dump(exclude={"limit", "marker"})
-
-
-def marker_page(query: MarkerQuery, items: list, rows: list, more: bool, included: dict) -> dict:
-    """MarkerPage: `marker` only when more rows follow (§1.8)."""
-    body: dict = {"items": items, "included": included}
-    if more:
-        body["marker"] = encode_marker([rows[-1].created_at.isoformat(), rows[-1].id], filters_of(query))
-    return body
-
-
 def channel_out(actor, channel: Channel) -> dict:
     """The channel as this caller may see it: secrets masked unless they manage it."""
     return shapes.channel_data(channel, masked=not services.can_manage(actor, channel))
@@ -162,7 +142,7 @@ def list_channels(request, query: Query[OwnerQuery]):
     """Lists the channels the caller can see, excluding deleted ones."""
     actor = request.auth
     found = queries.channels(actor, team_id=query.teamId, member_id=query.memberId)
-    rows, more = queries.page(found, after(query), query.limit)
+    rows, more = newest_first(found, marker_position(query), query.limit)
     members, teams = queries.channel_people(actor.organization.id, rows)
     included = {
         "members": [member_data(m) for m in members],
@@ -266,7 +246,7 @@ def list_rules(request, query: Query[RuleQuery]):
         scope_type=query.scopeType,
         channel_id=query.channelId,
     )
-    rows, more = queries.page(found, after(query), query.limit)
+    rows, more = newest_first(found, marker_position(query), query.limit)
     included = {"channels": [channel_out(actor, c) for c in queries.rule_channels(actor, rows)]}
     return marker_page(query, [shapes.rule_data(r) for r in rows], rows, more, included)
 
@@ -326,7 +306,7 @@ def list_deliveries(request, query: Query[DeliveryQuery]):
     """Lists delivery log entries for the channels the caller can view, newest first."""
     actor = request.auth
     found = queries.deliveries(actor, channel_id=query.channelId, rule_id=query.ruleId, status=query.status)
-    rows, more = queries.page(found, after(query), query.limit)
+    rows, more = newest_first(found, marker_position(query), query.limit)
     items = [shapes.delivery_data(d) for d in rows]
     return marker_page(query, items, rows, more, deliveries_included(actor, rows))
 

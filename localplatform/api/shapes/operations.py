@@ -68,3 +68,12 @@ def operation_data(operation: OperationRecord) -> dict:
         "startedAt": operation.started_at,
         "completedAt": operation.completed_at,
     }
+
+
+class AsyncAccepted(Schema):
+    operationId: Id
+    operation: Operation
+
+
+def async_accepted_data(operation) -> dict:
+    return {"operationId": operation.id, "operation": operation_data(operation)}

@@ -71,6 +71,12 @@ class Access:
             return True
         return relation in self.team_relations.get(team_id, frozenset())
 
+    def has_in_any_team(self, relation: str) -> bool:
+        """R@org, or R through the member's role in some team."""
+        if relation in self.relations or (self.all_teams and relation in self.team_admin_relations):
+            return True
+        return any(relation in granted for granted in self.team_relations.values())
+
     def has_on(self, relation: str, team_ids: list[str]) -> bool:
         """R@<resource>: an org role grants it, or a team role in any team the resource is shared with."""
         return relation in self.relations or any(self.has_in_team(relation, t) for t in team_ids)
