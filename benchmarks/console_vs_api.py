@@ -66,6 +66,9 @@ def screens(api: httpx.Client, token: str) -> list[Screen]:
     found = api.get("/org/members", params={"filter[search]": "aisha", "limit": 1}, headers=auth).json()
     member = next(m for m in found["included"]["members"] if m["id"] == found["items"][0]["memberId"])
     page = {"page": 1, "sortBy": "name", "sortDirection": "asc"}
+    cluster = next(
+        c for c in api.get("/infra/clusters", headers=auth).json()["items"] if c["externalStatus"] == "active"
+    )
     return [
         Screen(
             "Members",
@@ -96,6 +99,14 @@ def screens(api: httpx.Client, token: str) -> list[Screen]:
                 ("/org/teams", {**page, "limit": 6}),
                 ("/org/members", {**page, "limit": 0}),
             ],
+        ),
+        Screen("Cloud accounts", "/infrastructure/accounts", [("/infra/connections", {"limit": 50})]),
+        Screen("Networks", "/infrastructure/networks", [("/infra/networks", {"limit": 50})]),
+        Screen("Clusters", "/infrastructure/clusters", [("/infra/clusters", {"limit": 50})]),
+        Screen(
+            "Cluster page",
+            f"/infrastructure/clusters/{cluster['id']}",
+            [(f"/infra/clusters/{cluster['id']}", {}), ("/org/teams", {**page, "limit": 100})],
         ),
         Screen(
             "Member page",

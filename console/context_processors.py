@@ -48,6 +48,8 @@ class NavSection:
     items: tuple[NavItem, ...]
 
 
+INFRA = "CanViewInfrastructure"
+
 # The sidebar. A new screen area adds its entry here (and nowhere else); areas that do not exist yet
 # have no entry, so the navigation never shows a dead link.
 NAVIGATION: tuple[NavSection, ...] = (
@@ -63,6 +65,16 @@ NAVIGATION: tuple[NavSection, ...] = (
                 match=("team_list", "team_create", "team_detail", "team_settings", "team_delete", "team_member"),
             ),
             NavItem("Roles", "role_list", "shield-lock", match=("role", "team_role", "permission")),
+        ),
+    ),
+    NavSection(
+        "Infrastructure",
+        (
+            NavItem(
+                "Cloud accounts", "connection_list", "cloud", match=("connection",), relation="CanViewInfrastructure"
+            ),
+            NavItem("Networks", "network_list", "diagram-2", match=("network",), relation="CanViewInfrastructure"),
+            NavItem("Clusters", "cluster_list", "hdd-stack", match=("cluster",), relation="CanViewInfrastructure"),
         ),
     ),
     NavSection(

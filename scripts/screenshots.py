@@ -100,6 +100,15 @@ OWNER_PAGES = [
     ("/roles/permissions", "permissions"),
     ("/teams", "teams", "team-table"),
     ("#team-table", "team-detail", "team-members"),
+    ("/infrastructure/accounts", "cloud-accounts", "connection-table"),
+    ("#connection-table", "cloud-account"),
+    ("/infrastructure/accounts/new", "cloud-account-new"),
+    ("/infrastructure/networks", "networks", "network-table"),
+    ("#network-table", "network"),
+    ("/infrastructure/networks/new", "network-new"),
+    ("/infrastructure/clusters", "clusters", "cluster-table"),
+    ("#cluster-table", "cluster"),
+    ("/infrastructure/clusters/new", "cluster-new"),
     ("/notifications/channels", "channels", "channel-table"),
     ("#channel-table", "channel-detail"),
     ("/notifications/channels/new", "channel-new"),
@@ -128,6 +137,7 @@ MEMBER_PAGES = [
     *((path, f"member-{name}", *table) for path, name, *table in OWNER_PAGES if name in MEMBER_SEES),
     ("/members/invitations", "member-forbidden"),
     ("/settings/identity-providers", "member-identity-providers-forbidden"),
+    ("/infrastructure/clusters", "member-clusters-forbidden"),
 ]
 
 

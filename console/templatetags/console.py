@@ -11,6 +11,7 @@ from django import forms, template
 from django.core.signals import setting_changed
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.autoreload import file_changed
 from django.utils.dateparse import parse_datetime
@@ -20,6 +21,7 @@ from django.utils.text import Truncator
 from console.htmx import MESSAGES_TEMPLATE, targets
 
 register = template.Library()
+OPERATION_PANEL = "console/components/operation_panel.html"
 
 
 def format_html(format_string: str, *args) -> SafeString:
@@ -185,6 +187,38 @@ def duration(value, unit: str = "minutes"):
 
 
 @register.filter
+def stopwatch(seconds) -> str:
+    """A running time to the second: 45 -> "45 s", 252 -> "4 min 12 s", 3725 -> "1 h 2 min"."""
+    try:
+        total = max(int(seconds), 0)
+    except (TypeError, ValueError):
+        return "—"
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}\xa0h {minutes}\xa0min"
+    return f"{minutes}\xa0min {secs}\xa0s" if minutes else f"{secs}\xa0s"
+
+
+@register.simple_tag(takes_context=True)
+def operation_panel(context, operation) -> SafeString:
+    """An Operation's live progress panel (components/operation_panel.html): {% operation_panel operation %}.
+
+    It polls console/views/operations.py while the operation runs and stops when it ends."""
+    if operation is None:
+        return SafeString("")
+    return SafeString(render_to_string(OPERATION_PANEL, panel_context(operation), context.get("request")))
+
+
+def panel_context(operation) -> dict:
+    return {
+        "operation": operation,
+        "elapsed": operation.elapsed_seconds(timezone.now()),
+        "poll_url": reverse("operation_progress", args=[operation.id]),
+    }
+
+
+@register.filter
 def initials(name) -> str:
     """Up to two initials for an avatar: "Olivia Owner" -> "OO"."""
     words = [word for word in str(name or "").split() if word[:1].isalnum()]
@@ -206,8 +240,31 @@ def percent_of(value, maximum) -> str:
 
 # Status value -> badge tone; one table for every resource that has a lifecycle.
 _TONES = {
-    "success": {"active", "accepted", "succeeded", "ready", "running", "verified", "enabled", "delivered", "yes"},
-    "warning": {"pending", "delivering", "provisioning", "starting", "stopping", "retrying", "expiring"},
+    "success": {
+        "active",
+        "accepted",
+        "succeeded",
+        "ready",
+        "running",
+        "verified",
+        "enabled",
+        "delivered",
+        "yes",
+        "healthy",
+        "passed",
+    },
+    "warning": {
+        "pending",
+        "delivering",
+        "provisioning",
+        "starting",
+        "stopping",
+        "retrying",
+        "expiring",
+        "updating",
+        "destroying",
+        "degraded",
+    },
     "danger": {"failed", "failing", "error", "disabled", "revoked", "unhealthy"},
     "info": {"draft", "queued", "invited"},
 }
@@ -282,7 +339,10 @@ def fields_with_errors(form: forms.Form) -> list[forms.BoundField]:
 
 @register.simple_tag
 def field_widget(field: forms.BoundField, **attrs):
-    """A form field's widget with Bootstrap classes and its help and error ids in aria-describedby."""
+    """A form field's widget with Bootstrap classes and its help and error ids in aria-describedby.
+
+    Extra attributes are the tag's keywords, underscores for hyphens: aria_label="Name" -> aria-label="Name"."""
+    attrs = {name.replace("_", "-"): value for name, value in attrs.items()}
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
         css = "form-check-input"

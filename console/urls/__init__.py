@@ -16,6 +16,10 @@ urlpatterns = [
     path("", include("console.urls.roles")),
     path("", include("console.urls.teams")),
     path("", include("console.urls.notifications")),
+    path("", include("console.urls.connections")),
+    path("", include("console.urls.networks")),
+    path("", include("console.urls.clusters")),
+    path("", include("console.urls.operations")),
     path("", include("console.urls.settings")),
 ]
 if django.conf.settings.LAKESAIL_EMBEDDED_PLATFORM:  # (console.urls.settings is a module of this package)

@@ -212,6 +212,9 @@ class Seeder:
         from localplatform.sso import demo as sso_demo
 
         sso_demo.seed(organization, owner, self.count)
+        from localplatform.infra import demo as infra_demo
+
+        infra_demo.seed(organization, owner, self.count)
         return organization
 
     def user(self, person: Person, email: str) -> User:
