@@ -36,10 +36,10 @@ PERIODS = (("1h", "1 hour"), ("6h", "6 hours"), ("24h", "24 hours"), ("7d", "7 d
 @signed_in
 def cluster_list(request: SignedInRequest):
     """GET /infra/clusters: provisioned clusters with their account, network and teams (1 call)."""
-    require(request, VIEW, READERS)
+    access = require(request, VIEW, READERS)
     query = ClusterQuery(request.GET)
     page = client.list_clusters(request.platform, **query.params())
-    create_url = reverse("cluster_create") if access_of(request).can(MANAGE) else ""
+    create_url = reverse("cluster_create") if access.can(MANAGE) else ""
     included = page.included
     rows = [
         (c, included.connection(c.connection_id), included.network(c.network_id), included.teams_of(c.id))
@@ -60,7 +60,7 @@ def cluster_list(request: SignedInRequest):
             create_url,
             "Create a cluster",
         ),
-        extra={"team_path": link_prefix("team_detail")},
+        extra={"team_path": link_prefix("team_detail"), "cluster_path": link_prefix("cluster_detail")},
         noun=("cluster", "clusters"),
     )
     return render_page(request, LIST, {"table": table, "create_url": create_url}, partials="cluster-table")
@@ -112,9 +112,9 @@ def cluster_detail(request: SignedInRequest, cluster_id: str):
 
 
 def render_detail(request, cluster_id: str, *, teams_form: ClusterTeamsForm | None = None, status: int = 200):
-    require(request, VIEW, READERS)
+    access = require(request, VIEW, READERS)
     detail = client.describe_cluster(request.platform, cluster_id)
-    manage = access_of(request).can(MANAGE)
+    manage = access.can(MANAGE)
     linked = {t.team.id for t in detail.included.teams}
     offered = []
     if manage:

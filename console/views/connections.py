@@ -22,7 +22,7 @@ from console.forms.connections import REGION_HINTS, ConnectionForm, ConnectionQu
 from console.htmx import navigate, render_page
 from console.requests import SignedInRequest
 from console.tables import Column, Empty, Table, link_prefix
-from console.views.access import access_of
+from console.views.access import Access, access_of
 from console.views.decorators import signed_in
 
 LIST = "console/infrastructure/connection_list.html"
@@ -31,19 +31,22 @@ DETAIL = "console/infrastructure/connection_detail.html"
 VIEW, MANAGE = "CanViewInfrastructure", "CanManageInfrastructure"
 
 
-def require(request, relation: str, refusal: str) -> None:
-    if not access_of(request).can(relation):
+def require(request, relation: str, refusal: str) -> Access:
+    """The caller's Access, once they hold `relation` (else the 403 page with `refusal`)."""
+    access = access_of(request)
+    if not access.can(relation):
         raise Forbidden(refusal)
+    return access
 
 
 @require_safe
 @signed_in
 def connection_list(request: SignedInRequest):
     """GET /infra/connections: every cloud account with its status and latest operation (1 call)."""
-    require(request, VIEW, "Only Owners, Admins, Billing Viewers and Auditors can see cloud accounts.")
+    access = require(request, VIEW, "Only Owners, Admins, Billing Viewers and Auditors can see cloud accounts.")
     query = ConnectionQuery(request.GET)
     page = client.list_connections(request.platform, **query.params())
-    manage = access_of(request).can(MANAGE)
+    manage = access.can(MANAGE)
     create_url = reverse("connection_create") if manage else ""
     table = Table(
         id="connection-table",
@@ -104,10 +107,10 @@ def connection_detail(request: SignedInRequest, connection_id: str):
 
 def render_detail(request, connection_id: str, *, verification: ConnectionVerification | None = None,
                   form: PlatformForm | None = None, status: int = 200):  # fmt: skip
-    require(request, VIEW, "Only Owners, Admins, Billing Viewers and Auditors can see cloud accounts.")
+    access = require(request, VIEW, "Only Owners, Admins, Billing Viewers and Auditors can see cloud accounts.")
     detail = client.describe_connection(request.platform, connection_id)
     connection = detail.connection
-    manage = access_of(request).can(MANAGE)
+    manage = access.can(MANAGE)
     unverified = connection.status in ("pending", "failed") and connection.provider_config.role_arn is None
     template = client.describe_connection_template(request.platform, connection_id) if manage and unverified else None
     included = detail.included

@@ -16,8 +16,7 @@ from console.forms.connections import RenameForm
 from console.forms.networks import NetworkForm, NetworkQuery
 from console.htmx import navigate, render_page
 from console.requests import SignedInRequest
-from console.tables import Column, Empty, Table
-from console.views.access import access_of
+from console.tables import Column, Empty, Table, link_prefix
 from console.views.connections import MANAGE, VIEW, require
 from console.views.decorators import signed_in
 
@@ -31,10 +30,10 @@ READERS = "Only Owners, Admins, Billing Viewers and Auditors can see networks."
 @signed_in
 def network_list(request: SignedInRequest):
     """GET /infra/networks: every managed network with its account and latest operation (1 call)."""
-    require(request, VIEW, READERS)
+    access = require(request, VIEW, READERS)
     query = NetworkQuery(request.GET)
     page = client.list_networks(request.platform, **query.params())
-    create_url = reverse("network_create") if access_of(request).can(MANAGE) else ""
+    create_url = reverse("network_create") if access.can(MANAGE) else ""
     included = page.included
     table = Table(
         id="network-table",
@@ -51,6 +50,7 @@ def network_list(request: SignedInRequest):
             create_url,
             "Create a network",
         ),
+        extra={"account_path": link_prefix("connection_detail")},  # + "<account>/networks/<network>": its page
         noun=("network", "networks"),
     )
     return render_page(request, LIST, {"table": table, "create_url": create_url}, partials="network-table")
@@ -90,14 +90,14 @@ def network_detail(request: SignedInRequest, connection_id: str, network_id: str
 
 
 def render_detail(request, connection_id, network_id, *, form=None, status=200):
-    require(request, VIEW, READERS)
+    access = require(request, VIEW, READERS)
     detail = client.describe_network(request.platform, connection_id, network_id)
     network = detail.network
     context = {
         "network": network,
         "account": detail.included.connection(network.connection_id),
         "operation": detail.included.operation(network.id),
-        "manage": access_of(request).can(MANAGE),
+        "manage": access.can(MANAGE),
         "rename_form": form or RenameForm(initial={"name": network.name}),
     }
     return render_page(request, DETAIL, context, partials="network-page", status=status)
