@@ -21,4 +21,5 @@ urlpatterns = [
         name="cluster_insights",
     ),
     path("teams/<id:team_id>/clusters", clusters.team_clusters, name="team_clusters"),
+    path("teams/<id:team_id>/clusters/add", clusters.team_cluster_add, name="team_cluster_add"),
 ]

@@ -275,8 +275,25 @@ def cluster_team_remove(request: SignedInRequest, cluster_id: str, team_id: str)
 @require_safe
 @signed_in
 def team_clusters(request: SignedInRequest, team_id: str):
-    """The team page's Clusters panel (GET /org/teams/{team}/clusters, 1 call), loaded after the page."""
+    """The team page's Clusters panel (GET /org/teams/{team}/clusters), loaded after the page; for infrastructure
+    managers also the provisioned clusters it could be given (GET /infra/clusters), with Add and Remove."""
     page = client.list_team_clusters(request.platform, team_id)
-    rows = [page.included.cluster(row.id) for row in page.items]
-    context = {"clusters": [c for c in rows if c], "team_id": team_id, "manage": access_of(request).can(MANAGE)}
+    rows = [c for c in (page.included.cluster(row.id) for row in page.items) if c]
+    manage = access_of(request).can(MANAGE)
+    linked = {c.id for c in rows}
+    offered = (
+        [c for c in client.list_clusters(request.platform, limit=100).items if c.id not in linked] if manage else []
+    )
+    context = {"clusters": rows, "team_id": team_id, "manage": manage, "offered": offered}
     return render_fragment(request, "console/infrastructure/team_clusters.html", context)
+
+
+@require_POST
+@signed_in
+def team_cluster_add(request: SignedInRequest, team_id: str):
+    """From a team's page: POST /infra/clusters/{cluster}/teams with this team; back to the team page."""
+    cluster_id = request.POST.get("cluster_id", "")
+    if cluster_id:
+        client.add_cluster_teams(request.platform, cluster_id, [team_id])
+        messages.success(request, "The team can now use the cluster.")
+    return navigate(request, reverse("team_detail", args=[team_id]))

@@ -208,10 +208,22 @@ class TestClusters:
         added = owner.post(f"/infrastructure/clusters/{cluster.id}/teams", {"team_ids": [cast.team.id]}, follow=True)
         assert "1 team can now use this cluster." in text_of(added)
         panel = owner.get(f"/teams/{cast.team.id}/clusters", headers=HX)
-        assert cluster.name in text_of(panel) and calls(panel) == [f"GET /org/teams/{cast.team.id}/clusters"]
+        assert cluster.name in text_of(panel) and "Give access to a cluster" not in text_of(panel)  # none left
+        assert calls(panel) == [f"GET /org/teams/{cast.team.id}/clusters", "GET /infra/clusters"]
         removed = owner.post(f"/infrastructure/clusters/{cluster.id}/teams/{cast.team.id}/remove", {"from": "team"})
         assert removed["Location"] == f"/teams/{cast.team.id}"
-        assert "cannot use any cluster yet" in text_of(owner.get(f"/teams/{cast.team.id}/clusters", headers=HX))
+        panel = owner.get(f"/teams/{cast.team.id}/clusters", headers=HX)
+        assert "cannot use any cluster yet" in text_of(panel) and "Give access to a cluster" in text_of(panel)
+        again = owner.post(f"/teams/{cast.team.id}/clusters/add", {"cluster_id": cluster.id})
+        assert again["Location"] == f"/teams/{cast.team.id}"
+        assert cluster.name in text_of(owner.get(f"/teams/{cast.team.id}/clusters", headers=HX))
+
+    def test_members_see_the_team_clusters_without_actions(self, signed_in, cast):
+        active_cluster(cast, team_ids=[cast.team.id])
+        member = signed_in(cast.member)
+        panel = member.get(f"/teams/{cast.team.id}/clusters", headers=HX)
+        assert "analytics" in text_of(panel) and "Remove" not in text_of(panel) and "Give access" not in text_of(panel)
+        assert calls(panel) == [f"GET /org/teams/{cast.team.id}/clusters"]
 
     def test_the_list_shows_teams_in_one_call(self, owner, cast):
         active_cluster(cast, team_ids=[cast.team.id])
