@@ -99,6 +99,7 @@ PLATFORM_APPS = [
     "localplatform.notifications",
     "localplatform.sso",
     "localplatform.infra",
+    "localplatform.workloads",
     "django_tasks_db",
 ]
 if LAKESAIL_EMBEDDED_PLATFORM:
@@ -285,6 +286,13 @@ TASKS = {
 # Notification delivery retries (§4.4): seconds to wait before the 2nd, 3rd, ... attempt.
 # The simulated AWS of the infrastructure area (contract §7): every stage's duration is divided by this.
 LAKESAIL_SIM_SPEED = env.float("LAKESAIL_SIM_SPEED", default=1.0)
+# Workloads (contract §7): where runners keep their state, the host name their ports are reached by, and a
+# divisor for every lifecycle timer (presence, compute activity, idle and detached timeouts) so tests can shorten them.
+LAKESAIL_WORKLOAD_DIR = env.path("LAKESAIL_WORKLOAD_DIR", default=VAR_DIR / "workloads")
+LAKESAIL_WORKLOAD_HOST = env.str("LAKESAIL_WORKLOAD_HOST", default="127.0.0.1")
+LAKESAIL_WORKLOAD_TIME_SCALE = env.float("LAKESAIL_WORKLOAD_TIME_SCALE", default=1.0)
+# How often an open notebook's page tells the platform someone is looking (contract §3.18.9: about every 60 s).
+LAKESAIL_HEARTBEAT_SECONDS = env.float("LAKESAIL_HEARTBEAT_SECONDS", default=60.0)
 LAKESAIL_NOTIFY_RETRY_DELAYS = env.list("LAKESAIL_NOTIFY_RETRY_DELAYS", cast=int, default=[60, 300, 1800])
 
 # --- Internationalisation ------------------------------------------------------------------

@@ -8,7 +8,9 @@ Cast (organization "Acme Analytics" unless noted):
 Everyone's password is PASSWORD.
 """
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,6 +23,7 @@ from localplatform.identity.models import Member, Organization, Team, User
 from localplatform.identity.services import directory
 from localplatform.identity.services import teams as team_service
 from tests.localplatform.oidc_support import forge, oidc_issuer, real_idp  # noqa: F401  (fixtures: SSO tests)
+from tests.localplatform.workload_support import runners  # noqa: F401  (fixture: workloads a test starts)
 
 PASSWORD = "correct-horse-battery"
 
@@ -82,6 +85,29 @@ def embedded_in_the_test_transaction():
     yield
     transport.embedded_transport = transport.EmbeddedTransport
     transport.reset()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_orphan_processes():
+    """After the whole suite, no Sail or Marimo process the tests started is left running (issue 13)."""
+    yield
+    from localplatform.workloads import processes
+
+    def ours(pid: int) -> bool:
+        environ = processes._proc_file(pid, "environ").split(b"\0")
+        parent = f"{processes.PARENT}={os.getpid()}".encode()
+        return parent in environ or _parent_of(pid) == 1  # ours, or an orphan
+
+    leftover = [pid for pid in processes.marked_processes() if ours(pid)]
+    processes.reap(leftover)
+    assert not leftover, f"workload processes outlived the tests: {leftover}"
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 @pytest.fixture

@@ -16,12 +16,16 @@ from localplatform.api.routers import (
     members,
     mfa,
     networks,
+    notebooks,
     notifications,
     operations,
     organization,
     roles,
+    secrets,
+    sessions,
     teams,
     users,
+    workload_configs,
 )
 from localplatform.errors import PlatformError
 
@@ -65,6 +69,10 @@ api.add_router("", operations.router)
 api.add_router("", connections.router)
 api.add_router("", networks.router)
 api.add_router("", clusters.router)
+api.add_router("", secrets.router)
+api.add_router("", workload_configs.router)
+api.add_router("", sessions.router)
+api.add_router("", notebooks.router)
 
 
 def field_path(loc: tuple) -> str:

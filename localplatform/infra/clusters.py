@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from localplatform.errors import PlatformError, invalid, not_found
 from localplatform.events import emit
 from localplatform.identity.models import Team
+from localplatform.identity.services.teams import linked_team_ids
 from localplatform.infra import aws, simulation
 from localplatform.infra.models import Cluster, ClusterTeam, Connection, Network, Operation
 from localplatform.infra.services import save_named
@@ -95,11 +96,7 @@ def provisioned(organization, connection=None):
 
 def team_ids_of(clusters) -> dict[str, list[str]]:
     """cluster id -> its linked team ids (by team name), one query."""
-    result: dict[str, list[str]] = {c.id: [] for c in clusters}
-    links = ClusterTeam.objects.filter(cluster__in=list(result)).select_related("team")
-    for link in sorted(links, key=lambda link: (link.team.name.lower(), link.team_id)):
-        result[link.cluster_id].append(link.team_id)
-    return result
+    return linked_team_ids(ClusterTeam.objects.all(), "cluster", [c.id for c in clusters])
 
 
 def usable_team_ids(access) -> list[str] | None:
@@ -291,8 +288,11 @@ def destroy_cluster(cluster: Cluster, member) -> Operation:
         raise PlatformError(
             "invalid_state", f"Only an active or failed cluster can be destroyed ({cluster.external_status})."
         )
-    # No workloads run on provisioned clusters yet (sessions, notebooks and job runs arrive with issue 13),
-    # so nothing can hold it: the in_use check of §3.5.10 comes with them.
+    # §3.5.10: not while a session or notebook runs on it (the workloads' reverse relations; no import needed).
+    sessions = cluster.sessions.filter(status__in=("pending", "active", "idle"))
+    notebooks = cluster.workload_configs.exclude(notebooks__status="stopped").filter(notebooks__isnull=False)
+    if sessions.exists() or notebooks.exists():
+        raise PlatformError("in_use", "Sessions or notebooks are running on this cluster: close or stop them first.")
     plan = _plan(cluster, "delete", cluster.node_groups)
     return _begin(cluster, member, "cluster.destroy", plan, Cluster.DESTROYING, "Destroying the EKS cluster")
 

@@ -53,8 +53,12 @@ def test_every_client_function_is_named_after_its_platform_operation():
 def test_the_client_module_is_the_platform_router_of_the_area():
     """console/client/<area>.py calls the operations of localplatform/api/routers/<area>.py (its OpenAPI tag)."""
     document = json.loads(SNAPSHOT.read_text())
-    # The contract's tags for §3.1 and §3.2; every other tag is the area's name.
-    area = {"authentication": "auth", "identity-providers": "identity_providers"}
+    # The contract's tags for §3.1, §3.2 and §3.20; every other tag is the area's name.
+    area = {
+        "authentication": "auth",
+        "identity-providers": "identity_providers",
+        "workload-configs": "workload_configs",
+    }
     tags = {
         (method, shape(path)): area.get(operation.get("tags", [""])[0], operation.get("tags", [""])[0])
         for path, operations in document["paths"].items()

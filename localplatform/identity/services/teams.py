@@ -62,6 +62,18 @@ def list_team_members(
     return total, found, memberships_of(team, [member.id for member in found])
 
 
+def linked_team_ids(links: QuerySet, owner: str, owner_ids: Iterable[str]) -> dict[str, list[str]]:
+    """owner id -> the ids of the teams linked to it, by team name (one query).
+
+    `links` is a team-link model's queryset (ClusterTeam, SecretTeam, NotebookTeam) and `owner` its other
+    foreign key's name: linked_team_ids(SecretTeam.objects.all(), "secret", ids)."""
+    result: dict[str, list[str]] = {owner_id: [] for owner_id in owner_ids}
+    found = links.filter(**{f"{owner}_id__in": list(result)}).select_related("team")
+    for link in sorted(found, key=lambda link: (link.team.name.lower(), link.team_id)):
+        result[getattr(link, f"{owner}_id")].append(link.team_id)
+    return result
+
+
 def require_in_team(access: Access, relation: str, team: Team) -> None:
     """R@team(T) (§1.13), or 403 permission_denied; call after the team was found (404 comes first)."""
     if not access.has_in_team(relation, team.id):

@@ -215,6 +215,9 @@ class Seeder:
         from localplatform.infra import demo as infra_demo
 
         infra_demo.seed(organization, owner, self.count)
+        from localplatform.workloads import demo as workloads_demo
+
+        workloads_demo.seed(organization, owner, self.count)
         return organization
 
     def user(self, person: Person, email: str) -> User:

@@ -1,4 +1,7 @@
-"""`manage.py db_worker`, which first puts back in the queue every simulated operation a dead worker dropped.
+"""`manage.py db_worker`, which first puts back in the queue what a dead worker dropped.
+
+Workloads: a stopped worker took its runners with it (they die with their parent), so sessions and notebooks still
+starting are started again, and those that were up end as the watch finds them (localplatform/workloads/lifecycle.py).
 
 A worker killed while it runs a step leaves that step's task marked running forever, and the step would have
 queued the next one: the operation would never move again without a poll. So before it starts taking tasks,
@@ -13,6 +16,8 @@ from django_tasks_db.models import DBTaskResult
 from localplatform.infra import simulation
 from localplatform.infra.models import Operation
 from localplatform.infra.tasks import advance_operation
+from localplatform.workloads import lifecycle
+from localplatform.workloads.tasks import schedule_watch
 
 
 def resume() -> list[str]:
@@ -33,4 +38,8 @@ class Command(DatabaseWorker):
         resumed = resume()
         if resumed:
             self.stdout.write(f"Resumed {len(resumed)} simulated operation(s): {', '.join(resumed)}")
+        restarted = lifecycle.recover()
+        if restarted:
+            self.stdout.write(f"Restarted {len(restarted)} workload(s) a stopped worker left starting")
+        schedule_watch()
         return super().handle(*args, **options)
