@@ -109,6 +109,28 @@ def screens(api: httpx.Client, token: str) -> list[Screen]:
             [(f"/infra/clusters/{cluster['id']}", {}), ("/org/teams", {**page, "limit": 100})],
         ),
         Screen(
+            "Notebooks",
+            "/workloads/notebooks",
+            [
+                ("/workloads/notebooks", {"page": 1, "limit": 50, "sortBy": "updatedAt", "sortDirection": "desc"}),
+                ("/me/teams", {}),
+            ],
+        ),
+        Screen("Sessions", "/workloads/sessions", [("/workloads/sessions", {"limit": 50}), ("/me/teams", {})]),
+        Screen(
+            "Secrets",
+            "/workloads/secrets",
+            [
+                ("/workloads/secrets", {"page": 1, "limit": 50, "sortBy": "name", "sortDirection": "asc"}),
+                ("/me/teams", {}),
+            ],
+        ),
+        Screen(
+            "Compute profiles",
+            "/workloads/profiles",
+            [("/workloads/configs", {"limit": 50}), ("/me/teams", {}), ("/me/clusters", {**page, "limit": 100})],
+        ),
+        Screen(
             "Member page",
             f"/members/{member['id']}",
             [(f"/org/members/{member['id']}", {}), (f"/users/{member['userId']}", {})],

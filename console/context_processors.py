@@ -78,6 +78,15 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Workloads",
+        (
+            NavItem("Notebooks", "notebook_list", "journal-code", match=("notebook",)),
+            NavItem("Sessions", "session_list", "terminal", match=("session",)),
+            NavItem("Compute profiles", "profile_list", "cpu", match=("profile",)),
+            NavItem("Secrets", "secret_list", "key", match=("secret",)),
+        ),
+    ),
+    NavSection(
         "Operations",
         (NavItem("Notifications", "notification_channel_list", "bell", match=("notification",)),),
     ),

@@ -172,12 +172,13 @@ _UNITS = (("day", 24 * 60), ("hour", 60), ("minute", 1))
 
 @register.filter
 def duration(value, unit: str = "minutes"):
-    """A whole number of minutes, hours or days in words: 720 minutes -> "12 hours", 36 hours -> "1 day 12 hours"."""
+    """A whole number of seconds, minutes, hours or days in words: 720 minutes -> "12 hours", 36 hours -> "1 day
+    12 hours", 3600|duration:"seconds" -> "1 hour"."""
     try:
         amount = int(value)
     except (TypeError, ValueError):
         return "—"
-    minutes = amount * {"minutes": 1, "hours": 60, "days": 24 * 60}[unit]
+    minutes = amount // 60 if unit == "seconds" else amount * {"minutes": 1, "hours": 60, "days": 24 * 60}[unit]
     parts = []
     for name, size in _UNITS:
         count, minutes = divmod(minutes, size)
@@ -255,6 +256,7 @@ _TONES = {
     },
     "warning": {
         "pending",
+        "detached",
         "delivering",
         "provisioning",
         "starting",
@@ -266,7 +268,7 @@ _TONES = {
         "degraded",
     },
     "danger": {"failed", "failing", "error", "disabled", "revoked", "unhealthy"},
-    "info": {"draft", "queued", "invited"},
+    "info": {"draft", "queued", "invited", "idle"},
 }
 
 

@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("console.urls.connections")),
     path("", include("console.urls.networks")),
     path("", include("console.urls.clusters")),
+    path("", include("console.urls.notebooks")),
+    path("", include("console.urls.sessions")),
+    path("", include("console.urls.profiles")),
+    path("", include("console.urls.secrets")),
     path("", include("console.urls.operations")),
     path("", include("console.urls.settings")),
 ]

@@ -61,3 +61,50 @@ def remember_own_roles(request, role_ids: list[str]) -> None:
         if choice.get("id") == data.get("organization_id"):
             choice["role_ids"] = list(role_ids)
     request.session[IDENTITY_KEY] = data
+
+
+TEAM_ROLES_KEY = "platform.team-role-relations"
+
+
+@dataclass(frozen=True)
+class TeamAccess:
+    """What the caller may do per team: org relations apply everywhere; team roles in their own teams.
+
+    Workloads are team-scoped (§1.13): a Contributor manages notebooks of their team only. Learned from
+    GET /me/teams (one call) and the fixed team roles' relations, cached in the session.
+    """
+
+    org: Access
+    teams: dict[str, frozenset[str]]  # team id -> relations the caller's team roles grant there
+    names: dict[str, str]  # team id -> name, for the caller's teams
+
+    def can_in(self, relation: str, team_id: str | None) -> bool:
+        return self.org.can(relation) or relation in self.teams.get(team_id or "", frozenset())
+
+    def can_in_any(self, relation: str, team_ids) -> bool:
+        return self.org.can(relation) or any(self.can_in(relation, t) for t in team_ids)
+
+    def teams_with(self, relation: str) -> list[tuple[str, str]]:
+        """(id, name) of the caller's teams where they hold `relation`, by name."""
+        return sorted(((t, self.names[t]) for t in self.teams if self.can_in(relation, t)), key=lambda p: p[1].lower())
+
+
+def team_access_of(request) -> TeamAccess:
+    """The caller's TeamAccess (GET /me/teams, plus each team role's relations once per session)."""
+    from console.client.roles import describe_team_role
+    from console.client.users import list_my_teams
+
+    org = access_of(request)
+    mine = list_my_teams(request.platform)
+    cached = request.session.get(TEAM_ROLES_KEY)
+    cached = dict(cached) if isinstance(cached, dict) else {}
+    teams: dict[str, frozenset[str]] = {}
+    for item in mine.items:
+        granted: set[str] = set()
+        for role_id in item.role_ids:
+            if role_id not in cached:
+                cached[role_id] = sorted(p.relation for p in describe_team_role(request.platform, role_id).permissions)
+            granted.update(cached[role_id])
+        teams[item.team.id] = frozenset(granted)
+    request.session[TEAM_ROLES_KEY] = cached
+    return TeamAccess(org, teams, {item.team.id: item.team.name for item in mine.items})

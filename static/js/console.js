@@ -637,4 +637,38 @@
     },
     true,
   );
+
+  // --- Notebook presence ----------------------------------------------------------------------------------
+  // An open notebook's frame carries data-heartbeat-url: every data-heartbeat-seconds while the page is visible,
+  // and at once when it becomes visible again, the console is told someone is looking (contract §3.18.9). A
+  // hidden tab sends nothing, so the platform can find the notebook idle. A refused heartbeat (409: it is no
+  // longer running) asks the page's state region to look again, which reloads the page with the news.
+  function startHeartbeat() {
+    var frame = document.querySelector("iframe[data-heartbeat-url]");
+    if (!frame) return;
+    var url = frame.getAttribute("data-heartbeat-url");
+    var every = Math.max(Number(frame.getAttribute("data-heartbeat-seconds")) || 60, 0.2) * 1000;
+    var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+    var timer = null;
+    function beat() {
+      if (document.visibilityState !== "visible" || !frame.isConnected) return;
+      fetch(url, { method: "POST", headers: { "X-CSRFToken": token }, credentials: "same-origin" }).then(
+        function (response) {
+          if (response.status === 409) document.body.dispatchEvent(new CustomEvent("notebook-changed"));
+        },
+        function () {},
+      );
+    }
+    function schedule() {
+      clearInterval(timer);
+      if (document.visibilityState === "visible") timer = setInterval(beat, every);
+    }
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") beat();
+      schedule();
+    });
+    schedule();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startHeartbeat);
+  else startHeartbeat();
 })();
