@@ -160,7 +160,7 @@ def refresh_session(session: Session, now: datetime | None = None) -> Session:
         return session
     now = now or timezone.now()
     with transaction.atomic():
-        session = Session.objects.select_for_update().select_related("workload_config").get(pk=session.pk)
+        session = Session.objects.select_for_update(of=("self",)).select_related("workload_config").get(pk=session.pk)
         if session.status in Session.LIVE:
             _step_session(session, now)
     return session
@@ -211,7 +211,11 @@ def refresh_notebook(notebook: Notebook, now: datetime | None = None) -> Noteboo
         return notebook
     now = now or timezone.now()
     with transaction.atomic():
-        notebook = Notebook.objects.select_for_update().select_related("session", "workload_config").get(pk=notebook.pk)
+        notebook = (
+            Notebook.objects.select_for_update(of=("self",))
+            .select_related("session", "workload_config")
+            .get(pk=notebook.pk)
+        )
         if notebook.status == Notebook.STARTING:
             _step_starting(notebook, now)
         elif notebook.status in Notebook.UP:
@@ -306,7 +310,9 @@ def begin_stop(notebook: Notebook, message: str | None, now: datetime | None = N
 def teardown(notebook_id: str) -> None:
     """Stop a stopping notebook's runner, keep its file, close its session; a deleted one goes for good."""
     with transaction.atomic():
-        notebook = Notebook.objects.select_for_update().select_related("session").filter(pk=notebook_id).first()
+        notebook = (
+            Notebook.objects.select_for_update(of=("self",)).select_related("session").filter(pk=notebook_id).first()
+        )
         if notebook is None or notebook.status != Notebook.STOPPING:
             return
         if notebook.pid:
