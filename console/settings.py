@@ -100,6 +100,7 @@ PLATFORM_APPS = [
     "localplatform.sso",
     "localplatform.infra",
     "localplatform.workloads",
+    "localplatform.billing",
     "django_tasks_db",
 ]
 if LAKESAIL_EMBEDDED_PLATFORM:

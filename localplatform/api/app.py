@@ -9,6 +9,7 @@ from localplatform.api.errors import error_response
 from localplatform.api.middleware import exception_response
 from localplatform.api.routers import (
     auth,
+    billing,
     clusters,
     connections,
     identity_providers,
@@ -73,6 +74,7 @@ api.add_router("", secrets.router)
 api.add_router("", workload_configs.router)
 api.add_router("", sessions.router)
 api.add_router("", notebooks.router)
+api.add_router("", billing.router)
 
 
 def field_path(loc: tuple) -> str:

@@ -96,6 +96,11 @@ IMPLEMENTED = {
     ("get", "/me/clusters"),
     ("get", "/me/clusters/{cluster}"),
     ("get", "/org/teams/{team}/clusters"),
+    # Billing (issue 14)
+    ("get", "/billing"),
+    ("get", "/billing/{cloudAccountId}"),
+    ("get", "/billing/{cloudAccountId}/{submissionId}"),
+    ("get", "/billing/{cloudAccountId}/costs"),
     # Workloads (issue 13)
     ("get", "/workloads/secrets"),
     ("post", "/workloads/secrets"),
@@ -308,6 +313,10 @@ OPERATION_IDS = {
     ("post", "/workloads/notebooks/{notebook}/teams"): "add_notebook_teams",
     ("delete", "/workloads/notebooks/{notebook}/teams/{team}"): "remove_notebook_team",
     ("get", "/org/teams/{team}/notebooks"): "list_team_notebooks",
+    ("get", "/billing"): "list_billable_accounts",
+    ("get", "/billing/{cloudAccountId}"): "list_submission_windows",
+    ("get", "/billing/{cloudAccountId}/{submissionId}"): "describe_submission_composition",
+    ("get", "/billing/{cloudAccountId}/costs"): "summarize_costs",
 }
 
 

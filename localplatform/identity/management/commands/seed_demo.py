@@ -218,6 +218,9 @@ class Seeder:
         from localplatform.workloads import demo as workloads_demo
 
         workloads_demo.seed(organization, owner, self.count)
+        from localplatform.billing import demo as billing_demo
+
+        billing_demo.seed(organization, owner, self.count)
         return organization
 
     def user(self, person: Person, email: str) -> User:

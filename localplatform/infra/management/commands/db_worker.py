@@ -13,6 +13,7 @@ from django.tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
 
+from localplatform.billing import tasks as billing_tasks
 from localplatform.infra import simulation
 from localplatform.infra.models import Operation
 from localplatform.infra.tasks import advance_operation
@@ -42,4 +43,5 @@ class Command(DatabaseWorker):
         if restarted:
             self.stdout.write(f"Restarted {len(restarted)} workload(s) a stopped worker left starting")
         schedule_watch()
+        billing_tasks.schedule()
         return super().handle(*args, **options)
