@@ -69,6 +69,11 @@ def screens(api: httpx.Client, token: str) -> list[Screen]:
     cluster = next(
         c for c in api.get("/infra/clusters", headers=auth).json()["items"] if c["externalStatus"] == "active"
     )
+    today = time.gmtime()
+    end = f"{today.tm_year:04d}-{today.tm_mon:02d}-{today.tm_mday:02d}T00:00:00Z"
+    start = time.strftime("%Y-%m-%dT00:00:00Z", time.gmtime(time.time() - 29 * 86400))
+    billing_range = {"from": start, "to": end, "by": "day", "groupBy": "team"}
+    billing_list = {"limit": 50, "includeZeroUsage": "false", "from": start, "to": end}
     return [
         Screen(
             "Members",
@@ -129,6 +134,11 @@ def screens(api: httpx.Client, token: str) -> list[Screen]:
             "Compute profiles",
             "/workloads/profiles",
             [("/workloads/configs", {"limit": 50}), ("/me/teams", {}), ("/me/clusters", {**page, "limit": 100})],
+        ),
+        Screen(
+            "Billing",
+            "/billing",
+            [("/billing", {}), ("/billing/000000000000/costs", billing_range), ("/billing/000000000000", billing_list)],
         ),
         Screen(
             "Member page",

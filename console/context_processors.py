@@ -87,6 +87,10 @@ NAVIGATION: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Billing",
+        (NavItem("Billing", "billing_overview", "receipt", match=("billing",), relation="CanViewBilling"),),
+    ),
+    NavSection(
         "Operations",
         (NavItem("Notifications", "notification_channel_list", "bell", match=("notification",)),),
     ),

@@ -188,6 +188,15 @@ def duration(value, unit: str = "minutes"):
 
 
 @register.filter
+def price(value) -> str:
+    """A unit price in dollars with up to nine decimals and no trailing zeros: 0.000012 -> "$0.000012"."""
+    try:
+        return "$" + f"{float(value):.9f}".rstrip("0").rstrip(".")
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
 def stopwatch(seconds) -> str:
     """A running time to the second: 45 -> "45 s", 252 -> "4 min 12 s", 3725 -> "1 h 2 min"."""
     try:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("console.urls.sessions")),
     path("", include("console.urls.profiles")),
     path("", include("console.urls.secrets")),
+    path("", include("console.urls.billing")),
     path("", include("console.urls.operations")),
     path("", include("console.urls.settings")),
 ]
